@@ -1,0 +1,41 @@
+"""The website that `make book` built: every page there, none too large, no errors shown."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tools.toc import ROOT, pages
+
+HTML = ROOT / "_build" / "html"
+MAX_PAGE_BYTES = 5_000_000
+PAGES = pages()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def built() -> None:
+    if not (HTML / "index.html").is_file():
+        pytest.fail(f"no built website in {HTML}: run `make book` (or `make test`) first")
+
+
+def html_for(page: Path) -> Path:
+    return HTML / page.relative_to(ROOT).with_suffix(".html")
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_page_built_small_and_without_errors(page: Path) -> None:
+    target = html_for(page)
+    assert target.is_file(), f"{page} has no page in the built site"
+    size = target.stat().st_size
+    assert size < MAX_PAGE_BYTES, f"{target.name} is {size / 1e6:.1f} MB (limit {MAX_PAGE_BYTES / 1e6:.0f} MB)"
+    text = target.read_text(encoding="utf-8")
+    assert "Traceback (most recent call last)" not in text
+    assert 'class="output traceback' not in text
+
+
+def test_largest_page_is_reported(capsys: pytest.CaptureFixture[str]) -> None:
+    sizes = {p: html_for(p).stat().st_size for p in PAGES if html_for(p).is_file()}
+    largest = max(sizes, key=sizes.__getitem__)
+    with capsys.disabled():
+        print(f"\nlargest page: {largest.relative_to(ROOT)} ({sizes[largest] / 1e6:.2f} MB)")

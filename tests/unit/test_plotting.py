@@ -1,0 +1,46 @@
+"""helpers.plotting: one style, labelled axes, clear errors."""
+
+from __future__ import annotations
+
+import matplotlib as mpl
+import pytest
+from matplotlib.figure import Figure
+
+from helpers import plotting
+
+
+def test_style_uses_palette() -> None:
+    plotting.use_book_style()
+    colors = mpl.rcParams["axes.prop_cycle"].by_key()["color"]
+    assert tuple(colors) == plotting.PALETTE
+
+
+def test_label_sets_title_axes_and_legend() -> None:
+    ax = Figure().add_subplot()
+    ax.plot([0, 1], label="line")
+    plotting.label(ax, title="T", xlabel="x", ylabel="y")
+    assert (ax.get_title(), ax.get_xlabel(), ax.get_ylabel()) == ("T", "x", "y")
+    assert ax.get_legend() is not None
+
+
+def test_label_without_labelled_artists_adds_no_legend() -> None:
+    ax = Figure().add_subplot()
+    ax.plot([0, 1])
+    plotting.label(ax, title="T", xlabel="x", ylabel="y")
+    assert ax.get_legend() is None
+    with pytest.raises(ValueError, match="legend=True but no plotted artist"):
+        plotting.label(ax, title="T", xlabel="x", ylabel="y", legend=True)
+
+
+@pytest.mark.parametrize("field", ["title", "xlabel", "ylabel"])
+def test_label_requires_text(field: str) -> None:
+    kwargs = {"title": "T", "xlabel": "x", "ylabel": "y", field: " "}
+    with pytest.raises(ValueError, match=f"{field} must be a non-empty string"):
+        plotting.label(Figure().add_subplot(), **kwargs)
+
+
+def test_colors() -> None:
+    assert len(set(plotting.colors(10))) == 10
+    assert plotting.colors(12)[10] == plotting.colors(12)[0]
+    with pytest.raises(ValueError, match="positive int"):
+        plotting.colors(0)

@@ -1,0 +1,170 @@
+"""helpers.widgets: the one slider function, live and static, and the progress bar."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from helpers import widgets
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def draw_line(fig, slope, offset=0.0):  # noqa: ANN001 - matplotlib figure
+    ax = fig.add_subplot()
+    ax.plot([0, 1], [offset, offset + slope], label="line")
+    ax.set_ylim(-5, 5)
+
+
+def test_live_widget_redraws_when_a_slider_moves() -> None:
+    figure = widgets.slider_figure(draw_line, slope=[-1, 0, 2], offset=np.linspace(0, 1, 3))
+    box = figure.widget()
+    assert set(box.sliders) == {"slope", "offset"}
+    first = box.image.value
+    box.sliders["slope"].value = 2
+    assert box.image.value != first
+    assert box.message.value == ""
+
+
+def test_live_widget_shows_errors_from_draw() -> None:
+    def draw(fig, x):  # noqa: ANN001
+        if x == 2:
+            raise ValueError(f"no figure for x={x}")
+
+    box = widgets.slider_figure(draw, x=[1, 2]).widget()
+    assert box.message.value == ""
+    box.sliders["x"].value = 2
+    assert "ValueError: no figure for x=2" in box.message.value
+    box.sliders["x"].value = 1
+    assert box.message.value == ""
+
+
+def test_defaults_and_labels() -> None:
+    figure = widgets.slider_figure(draw_line, slope=[1, 2, 3], defaults={"slope": 2},
+                                   labels={"slope": "slope a"})
+    assert figure.default_values() == {"slope": 2}
+    box = figure.widget()
+    assert box.sliders["slope"].value == 2
+    assert box.sliders["slope"].description == "slope a"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "pattern"),
+    [
+        ({"slope": 3}, TypeError, "needs a sequence of values"),
+        ({"slope": "abc"}, TypeError, "needs a sequence of values"),
+        ({"slope": []}, ValueError, "has no values"),
+        ({"slope": [1, 2, 1]}, ValueError, r"repeats the values \[1\]"),
+        ({}, ValueError, "at least one slider"),
+        ({"slope": [1], "defaults": {"slope": 5}}, ValueError, "default 5 for 'slope' is not one of"),
+        ({"slope": [1], "defaults": {"width": 5}}, ValueError, r"defaults names unknown sliders \['width'\]"),
+        ({"slope": [1], "labels": {"w": "x"}}, ValueError, "labels names unknown sliders"),
+        ({"slope": [1], "max_static_frames": 0}, ValueError, "max_static_frames must be a positive int"),
+    ],
+)
+def test_bad_arguments(kwargs: dict, error: type[Exception], pattern: str) -> None:
+    with pytest.raises(error, match=pattern):
+        widgets.slider_figure(draw_line, **kwargs)
+
+
+def test_draw_must_be_callable() -> None:
+    with pytest.raises(TypeError, match="draw must be callable"):
+        widgets.slider_figure("not a function", x=[1])  # type: ignore[arg-type]
+
+
+def test_render_checks_values() -> None:
+    figure = widgets.slider_figure(draw_line, slope=[1, 2])
+    with pytest.raises(ValueError, match=r"missing \['slope'\], unexpected \['width'\]"):
+        figure.render(width=3)
+
+
+def _spec(page: str) -> dict:
+    match = re.search(r'<script type="application/json">(.*?)</script>', page, re.S)
+    assert match, "static page has no frame data"
+    return json.loads(match.group(1))
+
+
+def test_static_html_has_one_frame_per_position() -> None:
+    figure = widgets.slider_figure(draw_line, slope=[1, 2, 3], offset=[0.0, 0.5],
+                                   defaults={"slope": 2})
+    page = figure.static_html()
+    spec = _spec(page)
+    assert len(spec["frames"]) == 6
+    assert len(set(spec["frames"])) == 6  # every position draws something different
+    assert spec["values"] == [["1", "2", "3"], ["0", "0.5"]]
+    assert spec["start"] == [1, 0]
+    assert "slider-figure-note" not in page
+
+
+def test_static_grid_is_thinned_and_says_so() -> None:
+    figure = widgets.slider_figure(draw_line, slope=list(range(30)), offset=[0.0, 1.0],
+                                   defaults={"slope": 13}, max_static_frames=12)
+    grid = figure.static_grid()
+    assert grid["offset"] == [0, 1]
+    assert grid["slope"][0] == 0 and grid["slope"][-1] == 29 and 13 in grid["slope"]
+    assert len(grid["slope"]) * 2 <= 14
+    page = figure.static_html()
+    assert len(_spec(page)["frames"]) == len(grid["slope"]) * 2
+    assert "of 30 values of slope" in page
+
+
+def test_static_mode_display_and_timings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    log = tmp_path / "timings.jsonl"
+    monkeypatch.setenv(widgets.STATIC_ENV, "1")
+    monkeypatch.setenv(widgets.TIMING_ENV, str(log))
+    assert widgets.static_mode()
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda obj: shown.append(obj))
+    widgets.slider_figure(draw_line, slope=[1, 2])._ipython_display_()
+    assert 'class="slider-figure"' in shown[0].data
+    record = json.loads(log.read_text().splitlines()[0])
+    assert record["sliders"] == ["slope"] and len(record["seconds"]) == 2
+
+
+def test_live_mode_displays_widget(monkeypatch: pytest.MonkeyPatch) -> None:
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda obj: shown.append(obj))
+    widgets.slider_figure(draw_line, slope=[1, 2])._ipython_display_()
+    assert hasattr(shown[0], "sliders")
+
+
+def test_progress_live_is_tqdm() -> None:
+    bar = widgets.progress(range(3), desc="x")
+    assert list(bar) == [0, 1, 2]
+
+
+def test_progress_static_prints_one_summary(capsys: pytest.CaptureFixture[str],
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(widgets.STATIC_ENV, "1")
+    assert sum(widgets.progress(range(5), desc="training")) == 10
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1 and out.startswith("training: 100%") and "5/5" in out
+
+
+def test_works_with_ipywidgets_7() -> None:
+    """The same code runs against ipywidgets 7.7 (what Colab ships); `make test` installs it."""
+    target = ROOT / ".cache" / "ipywidgets7"
+    if not (target / "ipywidgets").is_dir():
+        pytest.skip(f"ipywidgets 7.7 not installed in {target}; `make test` installs it")
+    code = (
+        "import ipywidgets, sys; assert ipywidgets.__version__.startswith('7.7'), ipywidgets.__version__\n"
+        "from helpers.widgets import slider_figure\n"
+        "def draw(fig, a): fig.add_subplot().plot([0, a])\n"
+        "box = slider_figure(draw, a=[1, 2, 3]).widget()\n"
+        "before = box.image.value\n"
+        "box.sliders['a'].value = 3\n"
+        "assert box.image.value != before and box.message.value == ''\n"
+        "print('ok', ipywidgets.__version__)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(target)}
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                            cwd=ROOT, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("ok 7.7")

@@ -1,0 +1,1 @@
+"""Maintainer tools: table-of-contents queries, the student edition, the nbval cache bridge."""
