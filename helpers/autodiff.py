@@ -1,0 +1,226 @@
+"""Tooling for the backpropagation chapter: random computational graphs and the cost of backprop.
+
+The differentiator itself is written in the notebook. This module holds what the notebook
+uses around it:
+
+- random graph *recipes* (a list of operations on earlier nodes) that can be evaluated
+  by any implementation of the operations, so one graph can be built both with the
+  notebook's differentiator and with torch (:func:`random_scalar_recipe`,
+  :func:`random_matrix_recipe`, :func:`evaluate_recipe`, :data:`TORCH_OPS`);
+- exact operation counts of memoised backprop and of naive path enumeration on a layered
+  graph (:func:`layered_costs`), and a drawing of that graph (:func:`draw_layered_graph`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import torch
+from matplotlib.axes import Axes
+from matplotlib.collections import LineCollection
+
+from .plotting import PALETTE, label
+
+SCALAR_UNARY: tuple[str, ...] = ("sin", "cos", "tanh", "exp")
+SCALAR_BINARY: tuple[str, ...] = ("add", "sub", "mul")
+MATRIX_UNARY: tuple[str, ...] = ("relu", "tanh", "transpose")
+MATRIX_BINARY: tuple[str, ...] = ("add", "mul", "matmul")
+ARITY: dict[str, int] = {
+    **{name: 1 for name in SCALAR_UNARY + MATRIX_UNARY + ("sum",)},
+    **{name: 2 for name in SCALAR_BINARY + MATRIX_BINARY},
+}
+"""How many inputs each operation a recipe may use takes."""
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """A computational graph as a list of steps.
+
+    Nodes ``0 .. len(input_shapes) - 1`` are the inputs (shape ``()`` for a scalar); step
+    ``k`` applies the operation ``steps[k][0]`` to the nodes ``steps[k][1]`` and creates
+    node ``len(input_shapes) + k``. The last node is the output.
+    """
+
+    input_shapes: tuple[tuple[int, ...], ...]
+    steps: tuple[tuple[str, tuple[int, ...]], ...]
+
+
+def _check_count(name: str, value: Any, smallest: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
+    if value < smallest:
+        raise ValueError(f"{name} must be at least {smallest}, got {value}")
+    return int(value)
+
+
+def random_scalar_recipe(n_inputs: int = 3, n_steps: int = 12, *, seed: int = 0) -> Recipe:
+    """A random graph of scalar operations (:data:`SCALAR_UNARY`, :data:`SCALAR_BINARY`).
+
+    Each step reads nodes chosen at random among the last five, so graphs are deep and
+    nodes are shared (a node feeding several later ones is what makes backprop sum).
+    """
+    n_inputs = _check_count("n_inputs", n_inputs, 1)
+    n_steps = _check_count("n_steps", n_steps, 1)
+    rng = np.random.default_rng(seed)
+    steps = []
+    for k in range(n_steps):
+        size = n_inputs + k
+        recent = np.arange(max(0, size - 5), size)
+        if rng.random() < 0.5:
+            steps.append((str(rng.choice(SCALAR_BINARY)), tuple(int(i) for i in rng.choice(recent, 2))))
+        else:
+            steps.append((str(rng.choice(SCALAR_UNARY)), (int(rng.choice(recent)),)))
+    return Recipe(input_shapes=((),) * n_inputs, steps=tuple(steps))
+
+
+def _matrix_candidates(shapes: list[tuple[int, ...]], recent: range) -> list[tuple[str, tuple[int, ...]]]:
+    options: list[tuple[str, tuple[int, ...]]] = []
+    for i in recent:
+        options += [(name, (i,)) for name in MATRIX_UNARY]
+        for j in recent:
+            if shapes[i] == shapes[j]:
+                options += [("add", (i, j)), ("mul", (i, j))]
+            if shapes[i][1] == shapes[j][0]:
+                options.append(("matmul", (i, j)))
+    return options
+
+
+def random_matrix_recipe(n_inputs: int = 3, n_steps: int = 10, *, seed: int = 0) -> Recipe:
+    """A random graph of matrix operations ending in ``sum`` (a scalar output).
+
+    Inputs are matrices with sides 2 to 4; each step picks, among the last six nodes,
+    an operation whose shapes fit (:data:`MATRIX_UNARY`, :data:`MATRIX_BINARY`).
+    """
+    n_inputs = _check_count("n_inputs", n_inputs, 1)
+    n_steps = _check_count("n_steps", n_steps, 1)
+    rng = np.random.default_rng(seed)
+    sides = rng.integers(2, 5, size=n_inputs + 1)
+    shapes = [(int(sides[k]), int(sides[k + 1])) for k in range(n_inputs)]
+    inputs = tuple(shapes)
+    steps = []
+    for _ in range(n_steps):
+        recent = range(max(0, len(shapes) - 6), len(shapes))
+        options = _matrix_candidates(shapes, recent)
+        binary = [o for o in options if len(o[1]) == 2]
+        pool = binary if binary and rng.random() < 0.6 else options
+        name, args = pool[int(rng.integers(len(pool)))]
+        if name == "transpose":
+            shape = shapes[args[0]][::-1]
+        elif name == "matmul":
+            shape = (shapes[args[0]][0], shapes[args[1]][1])
+        else:
+            shape = shapes[args[0]]
+        steps.append((name, args))
+        shapes.append(shape)
+    steps.append(("sum", (len(shapes) - 1,)))
+    return Recipe(input_shapes=inputs, steps=tuple(steps))
+
+
+def random_inputs(recipe: Recipe, *, seed: int = 0) -> list[Any]:
+    """Standard normal float64 inputs for ``recipe`` (Python floats for scalar inputs)."""
+    rng = np.random.default_rng(seed)
+    values: list[Any] = []
+    for shape in recipe.input_shapes:
+        values.append(float(rng.normal()) if shape == () else rng.normal(size=shape))
+    return values
+
+
+def evaluate_recipe(recipe: Recipe, inputs: Sequence[Any], ops: Mapping[str, Callable[..., Any]]) -> list[Any]:
+    """Every node of ``recipe``, computed by ``ops[name](*args)``; the output is the last.
+
+    ``ops`` maps each operation name to an implementation: the notebook's differentiator,
+    or :data:`TORCH_OPS`.
+    """
+    if not isinstance(recipe, Recipe):
+        raise TypeError(f"evaluate_recipe(): recipe must be a Recipe, got {type(recipe).__name__}")
+    if len(inputs) != len(recipe.input_shapes):
+        raise ValueError(
+            f"evaluate_recipe(): the recipe has {len(recipe.input_shapes)} inputs, got {len(inputs)}"
+        )
+    missing = sorted({name for name, _ in recipe.steps} - set(ops))
+    if missing:
+        raise KeyError(f"evaluate_recipe(): ops lacks the operations {missing}")
+    nodes = list(inputs)
+    for name, args in recipe.steps:
+        nodes.append(ops[name](*(nodes[i] for i in args)))
+    return nodes
+
+
+TORCH_OPS: dict[str, Callable[..., Any]] = {
+    "add": torch.add, "sub": torch.sub, "mul": torch.mul, "matmul": torch.matmul,
+    "sin": torch.sin, "cos": torch.cos, "tanh": torch.tanh, "exp": torch.exp,
+    "relu": torch.relu, "transpose": lambda a: a.T, "sum": torch.sum,
+}
+"""Every operation a recipe may use, implemented with torch (autograd differentiates them)."""
+
+
+# ---------------------------------------------------------------- cost of backprop
+def layered_widths(depth: int, width: int) -> list[int]:
+    """Layer sizes of the layered graph: ``width`` inputs, ``depth - 1`` hidden layers, one output."""
+    depth = _check_count("depth", depth, 1)
+    width = _check_count("width", width, 1)
+    return [width] * depth + [1]
+
+
+@dataclass(frozen=True)
+class LayeredCosts:
+    """Exact operation counts on a layered graph in which every unit feeds every unit above."""
+
+    edges: int
+    """Edges of the graph: what memoised backprop calls ``op.backprop`` for, once each."""
+    paths: int
+    """Paths from some input to the output."""
+    naive_calls: int
+    """``op.backprop`` calls of naive (unmemoised) recursion for the gradient of every input."""
+
+
+def layered_costs(widths: Sequence[int]) -> LayeredCosts:
+    """Counts for layer sizes ``widths`` (inputs first, the single output last).
+
+    Naive recursion computes ``dz/dv = sum over consumers c of backprop(c, v, dz/dc)`` and
+    recomputes ``dz/dc`` every time, so its calls satisfy ``M(v) = sum_c (1 + M(c))``
+    with ``M(z) = 0``; every unit of one layer has the same ``M``.
+    """
+    sizes = [_check_count(f"widths[{k}]", w, 1) for k, w in enumerate(widths)]
+    if len(sizes) < 2 or sizes[-1] != 1:
+        raise ValueError(f"widths must list at least two layers and end with the single output 1, got {list(widths)}")
+    edges = sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
+    paths = int(np.prod(sizes, dtype=object))
+    calls = 0  # M of a unit in the layer above the current one (the output: 0)
+    for above in reversed(sizes[1:]):
+        calls = above * (1 + calls)
+    return LayeredCosts(edges=edges, paths=paths, naive_calls=sizes[0] * calls)
+
+
+def draw_layered_graph(ax: Axes, widths: Sequence[int], *, title: str | None = None) -> Axes:
+    """Draw the layered graph with layer sizes ``widths``: inputs at the left, output at the right."""
+    costs = layered_costs(widths)
+    positions = [np.linspace(-(w - 1) / 2, (w - 1) / 2, w) for w in widths]
+    segments = [
+        [(layer, a), (layer + 1, b)]
+        for layer in range(len(widths) - 1)
+        for a in positions[layer]
+        for b in positions[layer + 1]
+    ]
+    ax.add_collection(LineCollection(segments, colors="0.6", linewidths=0.6, zorder=1))
+    last = len(widths) - 1
+    groups = [("inputs", [0], PALETTE[2]), ("hidden units", range(1, last), PALETTE[0]),
+              ("output z", [last], PALETTE[3])]
+    for name, layers, color in groups:
+        xs = [layer for layer in layers for _ in positions[layer]]
+        if xs:
+            ys = np.concatenate([positions[layer] for layer in layers])
+            ax.scatter(xs, ys, s=40, color=color, zorder=2, label=name)
+    ax.set_xlim(-0.5, len(widths) - 0.5)
+    top = max(widths) / 2 + 0.3
+    ax.set_ylim(-top, top + 0.6)
+    ax.set_yticks([])
+    ax.set_xticks(range(len(widths)))
+    ax.grid(False)
+    label(ax, title=title or f"{costs.edges} edges, {costs.paths:,} input-to-output paths",
+          xlabel="layer", ylabel="units")
+    ax.legend(loc="upper left", ncol=3, fontsize=8)
+    return ax
