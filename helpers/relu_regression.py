@@ -1,0 +1,167 @@
+"""Bias-free ReLU networks against linear regression (no intercept) on nonnegative features.
+
+- :class:`BiasFreeReLUNet`: ``x -> W_{L+1} relu(W_L ... relu(W_1 x))``, no biases;
+  :meth:`~BiasFreeReLUNet.from_weights` builds one from given matrices.
+- :func:`least_squares_fit`: the best linear model ``x -> w^T x`` and its loss.
+- :func:`fit`: full-batch Adam on the loss ``1/2 sum (f(x_n) - y_n)^2``, optionally keeping
+  every weight nonnegative (projected: negative entries are set to zero after each step).
+
+Data are float64 torch tensors or numpy arrays: ``X`` of shape ``(n, D)``, ``y`` of shape ``(n,)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import torch
+
+
+def _as_tensor(name: str, value: Any, ndim: int) -> torch.Tensor:
+    if isinstance(value, torch.Tensor):
+        tensor = value.detach().to(torch.float64)
+    else:
+        try:
+            tensor = torch.as_tensor(np.asarray(value, dtype=np.float64))
+        except (TypeError, ValueError) as error:
+            raise TypeError(f"{name} must be an array of numbers, got {type(value).__name__}") from error
+    if tensor.ndim != ndim:
+        raise ValueError(f"{name} must be a {ndim}-D array, got shape {tuple(tensor.shape)}")
+    if not torch.isfinite(tensor).all():
+        raise ValueError(f"{name} must be finite, got NaN or infinity")
+    return tensor
+
+
+def _check_data(X: Any, y: Any) -> tuple[torch.Tensor, torch.Tensor]:
+    x_t, y_t = _as_tensor("X", X, 2), _as_tensor("y", y, 1)
+    if x_t.shape[0] != y_t.shape[0]:
+        raise ValueError(f"X has {x_t.shape[0]} rows but y has {y_t.shape[0]} entries")
+    return x_t, y_t
+
+
+class BiasFreeReLUNet(torch.nn.Module):
+    """A fully connected ReLU network without biases and with one output.
+
+    ``widths`` are the hidden widths ``[D_2, ..., D_{L+1}]`` (at least one). The first layer's
+    weight has shape ``(widths[0], n_inputs)`` and the last ``(1, widths[-1])``. Initial
+    weights are He-scaled Gaussians, or with ``nonnegative=True`` ``|N(0, 1)| / fan_in``.
+    """
+
+    def __init__(self, n_inputs: int, widths: Sequence[int], *, seed: int = 0,
+                 nonnegative: bool = False) -> None:
+        super().__init__()
+        if isinstance(n_inputs, bool) or not isinstance(n_inputs, (int, np.integer)) or n_inputs < 1:
+            raise ValueError(f"n_inputs must be a positive int, got {n_inputs!r}")
+        if isinstance(widths, (str, bytes)) or not isinstance(widths, (list, tuple)) or not widths:
+            raise ValueError(f"widths must be a non-empty list of hidden widths, got {widths!r}")
+        for i, width in enumerate(widths):
+            if isinstance(width, bool) or not isinstance(width, (int, np.integer)) or width < 1:
+                raise ValueError(f"widths[{i}] must be a positive int, got {width!r}")
+        sizes = [int(n_inputs), *(int(w) for w in widths), 1]
+        generator = torch.Generator().manual_seed(seed)
+        self.layers = torch.nn.ModuleList()
+        for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
+            layer = torch.nn.Linear(fan_in, fan_out, bias=False, dtype=torch.float64)
+            with torch.no_grad():
+                weight = torch.randn(fan_out, fan_in, generator=generator, dtype=torch.float64)
+                if nonnegative:  # |N(0, 1)| / fan_in keeps the (linear) product of order one
+                    weight = weight.abs() / fan_in
+                else:  # He initialisation
+                    weight *= np.sqrt(2.0 / fan_in)
+                layer.weight.copy_(weight)
+            self.layers.append(layer)
+
+    @classmethod
+    def from_weights(cls, weights: Sequence[Any]) -> "BiasFreeReLUNet":
+        """The network with exactly these weight matrices ``[W_1, ..., W_{L+1}]``."""
+        if isinstance(weights, (str, bytes)) or not isinstance(weights, (list, tuple)) or len(weights) < 2:
+            raise ValueError("weights must be a list [W_1, ..., W_(L+1)] of at least two matrices")
+        mats = [_as_tensor(f"weights[{i}]", w, 2) for i, w in enumerate(weights)]
+        for i in range(1, len(mats)):
+            if mats[i].shape[1] != mats[i - 1].shape[0]:
+                raise ValueError(
+                    f"weights[{i}] has {mats[i].shape[1]} columns but weights[{i - 1}] has "
+                    f"{mats[i - 1].shape[0]} rows"
+                )
+        if mats[-1].shape[0] != 1:
+            raise ValueError(f"the last weight matrix must have one row (one output), got {tuple(mats[-1].shape)}")
+        net = cls(mats[0].shape[1], [m.shape[0] for m in mats[:-1]])
+        with torch.no_grad():
+            for layer, weight in zip(net.layers, mats):
+                layer.weight.copy_(weight)
+        return net
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Outputs of shape ``(n,)`` for inputs of shape ``(n, n_inputs)``."""
+        if x.ndim != 2 or x.shape[1] != self.layers[0].in_features:
+            raise ValueError(
+                f"x must have shape (n, {self.layers[0].in_features}), got {tuple(x.shape)}"
+            )
+        h = x
+        for layer in self.layers[:-1]:
+            h = torch.relu(layer(h))
+        return self.layers[-1](h).squeeze(-1)
+
+    def predict(self, X: Any) -> np.ndarray:
+        """Outputs for a numpy (or torch) input matrix, as a numpy array."""
+        with torch.no_grad():
+            return self(_as_tensor("X", X, 2)).numpy()
+
+    def weights(self) -> list[np.ndarray]:
+        """Copies of ``[W_1, ..., W_{L+1}]``."""
+        return [layer.weight.detach().numpy().copy() for layer in self.layers]
+
+    def clamp_nonnegative_(self) -> None:
+        """Set every negative weight to zero (the projection onto nonnegative weights)."""
+        with torch.no_grad():
+            for layer in self.layers:
+                layer.weight.clamp_(min=0.0)
+
+
+def squared_loss(predictions: Any, y: Any) -> float:
+    """``1/2 sum_n (prediction_n - y_n)^2``."""
+    p, t = _as_tensor("predictions", predictions, 1), _as_tensor("y", y, 1)
+    if p.shape != t.shape:
+        raise ValueError(f"predictions have shape {tuple(p.shape)} but y has {tuple(t.shape)}")
+    return 0.5 * float(((p - t) ** 2).sum())
+
+
+def least_squares_fit(X: Any, y: Any) -> tuple[np.ndarray, float]:
+    """The minimum-norm least-squares weights ``w`` (no intercept) and their loss."""
+    x_t, y_t = _check_data(X, y)
+    w = np.linalg.lstsq(x_t.numpy(), y_t.numpy(), rcond=None)[0]
+    return w, squared_loss(x_t.numpy() @ w, y_t)
+
+
+def fit(net: BiasFreeReLUNet, X: Any, y: Any, *, steps: int, lr: float,
+        nonnegative: bool = False) -> np.ndarray:
+    """Train ``net`` in place by full-batch Adam; the loss before each step and at the end.
+
+    With ``nonnegative`` the weights are clamped at zero after every step, so every loss
+    recorded is that of a network with nonnegative weights.
+    """
+    if not isinstance(net, BiasFreeReLUNet):
+        raise TypeError(f"net must be a BiasFreeReLUNet, got {type(net).__name__}")
+    x_t, y_t = _check_data(X, y)
+    if x_t.shape[1] != net.layers[0].in_features:
+        raise ValueError(f"X has {x_t.shape[1]} columns but net expects {net.layers[0].in_features}")
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
+        raise ValueError(f"steps must be a positive int, got {steps!r}")
+    if not np.isfinite(lr) or lr <= 0:
+        raise ValueError(f"lr must be a positive number, got {lr!r}")
+    if nonnegative:
+        net.clamp_nonnegative_()
+    optimiser = torch.optim.Adam(net.parameters(), lr=lr)
+    losses = np.empty(steps + 1)
+    for t in range(steps + 1):
+        loss = 0.5 * ((net(x_t) - y_t) ** 2).sum()
+        losses[t] = loss.item()
+        if t == steps:
+            break
+        optimiser.zero_grad()
+        loss.backward()
+        optimiser.step()
+        if nonnegative:
+            net.clamp_nonnegative_()
+    return losses
