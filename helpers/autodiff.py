@@ -28,11 +28,7 @@ SCALAR_UNARY: tuple[str, ...] = ("sin", "cos", "tanh", "exp")
 SCALAR_BINARY: tuple[str, ...] = ("add", "sub", "mul")
 MATRIX_UNARY: tuple[str, ...] = ("relu", "tanh", "transpose")
 MATRIX_BINARY: tuple[str, ...] = ("add", "mul", "matmul")
-ARITY: dict[str, int] = {
-    **{name: 1 for name in SCALAR_UNARY + MATRIX_UNARY + ("sum",)},
-    **{name: 2 for name in SCALAR_BINARY + MATRIX_BINARY},
-}
-"""How many inputs each operation a recipe may use takes."""
+"""The operations random recipes use (matrix recipes end with ``sum``)."""
 
 
 @dataclass(frozen=True)
