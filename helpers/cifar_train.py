@@ -1,0 +1,543 @@
+"""Training residual networks on CIFAR-10: augmentation on the device, schedules, curves.
+
+The same code runs in the notebooks (small settings on a CPU) and as a script on a GPU::
+
+    python -m helpers.cifar_train --model resnet18 --device cuda --out run.json
+
+On a GPU it keeps the whole data set on the device, augments it there in batches
+(random reflect-padded crops, flips, optional cutout), trains in mixed precision
+(bf16 or fp16 autocast) with channels-last tensors, and writes the learning curves and
+timings to a JSON file that the chapter can plot (:func:`load_history`). The script's
+defaults are the GPU recipe described in the chapter; ``--help`` lists every option.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import math
+import platform
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from matplotlib.figure import Figure
+from torch import nn
+
+from .data import MEAN, STD, Cifar10, load_cifar10
+from .plotting import PALETTE, label
+from .resnet import build_model, param_count
+from .schedules import Schedule, apply_lr, make_schedule
+from .widgets import progress
+
+FORMAT = "dlbook-cifar-run/1"
+"""Tag written into every JSON run file."""
+
+TTA_MODES = ("none", "flip", "flip+shift")
+
+
+# ----------------------------------------------------------------------------- data
+def to_device_images(images: np.ndarray, device: str | torch.device = "cpu",
+                     dtype: torch.dtype = torch.float32,
+                     channels_last: bool = False) -> torch.Tensor:
+    """``uint8`` images ``(N, 32, 32, 3)`` as normalised ``(N, 3, 32, 32)`` on ``device``.
+
+    The conversion happens on the device (only the ``uint8`` bytes are copied).
+    """
+    if not isinstance(images, np.ndarray) or images.dtype != np.uint8:
+        raise TypeError(
+            "to_device_images(): images must be a uint8 numpy array, got "
+            f"{getattr(images, 'dtype', type(images).__name__)}"
+        )
+    if images.ndim != 4 or images.shape[-1] != 3:
+        raise ValueError(f"to_device_images(): images must have shape (N, H, W, 3), got {images.shape}")
+    x = torch.from_numpy(images).to(device).permute(0, 3, 1, 2).float().div_(255.0)
+    mean = torch.tensor(MEAN, device=x.device).view(1, 3, 1, 1)
+    std = torch.tensor(STD, device=x.device).view(1, 3, 1, 1)
+    x = ((x - mean) / std).to(dtype)
+    return x.contiguous(memory_format=torch.channels_last if channels_last else torch.contiguous_format)
+
+
+def prepare(data: Cifar10, device: str | torch.device = "cpu", dtype: torch.dtype = torch.float32,
+            channels_last: bool = True) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Training images, labels, validation (test) images, labels, all on ``device``."""
+    if not isinstance(data, Cifar10):
+        raise TypeError(f"prepare(): data must come from load_cifar10(), got {type(data).__name__}")
+    return (to_device_images(data.x_train, device, dtype, channels_last),
+            torch.from_numpy(data.y_train).to(device),
+            to_device_images(data.x_test, device, dtype, channels_last),
+            torch.from_numpy(data.y_test).to(device))
+
+
+def _check_images(name: str, images: object) -> torch.Tensor:
+    if not isinstance(images, torch.Tensor):
+        raise TypeError(f"{name}: images must be a torch.Tensor, got {type(images).__name__}")
+    if images.ndim != 4:
+        raise ValueError(f"{name}: images must have shape (N, C, H, W), got {tuple(images.shape)}")
+    return images
+
+
+def crop_flip(images: torch.Tensor, pad: int, tops: torch.Tensor, lefts: torch.Tensor,
+              flips: torch.Tensor, mode: str = "reflect") -> torch.Tensor:
+    """Pad every image by ``pad`` pixels, cut out the original size at (``tops``, ``lefts``),
+    and mirror left-right where ``flips`` is true: the deterministic core of
+    :func:`random_crop_flip`, for a whole batch at once.
+    """
+    images = _check_images("crop_flip()", images)
+    n, c, h, w = images.shape
+    if isinstance(pad, bool) or not isinstance(pad, int) or pad < 0:
+        raise ValueError(f"crop_flip(): pad must be a non-negative int, got {pad!r}")
+    if mode not in ("reflect", "constant", "replicate"):
+        raise ValueError(f"crop_flip(): mode must be 'reflect', 'constant' or 'replicate', got {mode!r}")
+    if mode == "reflect" and pad >= min(h, w):
+        raise ValueError(f"crop_flip(): reflect padding needs pad < image size, got pad={pad}")
+    for name, t in (("tops", tops), ("lefts", lefts), ("flips", flips)):
+        if not isinstance(t, torch.Tensor) or t.shape != (n,):
+            raise ValueError(f"crop_flip(): {name} must be a tensor of shape ({n},)")
+    if int(tops.min()) < 0 or int(tops.max()) > 2 * pad or int(lefts.min()) < 0 or int(lefts.max()) > 2 * pad:
+        raise ValueError(f"crop_flip(): tops and lefts must lie in 0..{2 * pad} for pad={pad}")
+    channels_last = images.is_contiguous(memory_format=torch.channels_last) and not images.is_contiguous()
+    if pad:
+        padded = F.pad(images, (pad, pad, pad, pad), mode=mode)
+        rows = (tops.view(n, 1) + torch.arange(h, device=images.device)).view(n, 1, h, 1)
+        cols = (lefts.view(n, 1) + torch.arange(w, device=images.device)).view(n, 1, 1, w)
+        batch = torch.arange(n, device=images.device).view(n, 1, 1, 1)
+        channel = torch.arange(c, device=images.device).view(1, c, 1, 1)
+        images = padded[batch, channel, rows, cols]
+    out = torch.where(flips.view(n, 1, 1, 1).bool(), images.flip(-1), images)
+    return out.contiguous(memory_format=torch.channels_last if channels_last else torch.contiguous_format)
+
+
+def random_crop_flip(images: torch.Tensor, pad: int = 4, flip: bool = True,
+                     generator: torch.Generator | None = None,
+                     mode: str = "reflect") -> torch.Tensor:
+    """Random crops of the padded images (same size as the input) and random left-right
+    flips, drawn independently for every image of the batch.
+    """
+    images = _check_images("random_crop_flip()", images)
+    n = images.shape[0]
+    kwargs: dict[str, Any] = {"device": images.device, "generator": generator}
+    tops = torch.randint(0, 2 * pad + 1, (n,), **kwargs)
+    lefts = torch.randint(0, 2 * pad + 1, (n,), **kwargs)
+    flips = (torch.rand(n, **kwargs) < 0.5) if flip else torch.zeros(n, dtype=torch.bool,
+                                                                     device=images.device)
+    return crop_flip(images, pad, tops, lefts, flips, mode)
+
+
+def cutout(images: torch.Tensor, size: int, generator: torch.Generator | None = None) -> torch.Tensor:
+    """Set a random ``size x size`` square of every image to zero (the mean colour)."""
+    images = _check_images("cutout()", images)
+    n, _, h, w = images.shape
+    if isinstance(size, bool) or not isinstance(size, int) or not 0 <= size <= min(h, w):
+        raise ValueError(f"cutout(): size must be an int in 0..{min(h, w)}, got {size!r}")
+    if size == 0:
+        return images
+    kwargs: dict[str, Any] = {"device": images.device, "generator": generator}
+    top = torch.randint(0, h - size + 1, (n, 1, 1, 1), **kwargs)
+    left = torch.randint(0, w - size + 1, (n, 1, 1, 1), **kwargs)
+    rows = torch.arange(h, device=images.device).view(1, 1, h, 1)
+    cols = torch.arange(w, device=images.device).view(1, 1, 1, w)
+    mask = (rows >= top) & (rows < top + size) & (cols >= left) & (cols < left + size)
+    return images.masked_fill(mask, 0)
+
+
+# ----------------------------------------------------------------------------- configuration
+@dataclass
+class TrainConfig:
+    """Everything a run depends on. The defaults are the GPU recipe of the chapter."""
+
+    model: str = "resnet18"
+    epochs: int = 20
+    batch_size: int = 512
+    schedule: str = "warmup"
+    lr: float = 0.2
+    decay_final: float = 0.1
+    warmup: float = 0.2
+    warmup_start: float = 0.2
+    momentum: float = 0.9
+    nesterov: bool = True
+    weight_decay: float = 5e-4
+    label_smoothing: float = 0.0
+    augment: bool = True
+    pad: int = 4
+    cutout: int = 12
+    tta: str = "flip+shift"
+    evals_per_epoch: int = 1
+    eval_batch_size: int = 1000
+    n_train: int | None = None
+    n_val: int | None = None
+    device: str = "auto"
+    amp: str = "auto"
+    channels_last: bool = True
+    compile: bool = False
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        positive_ints = ("epochs", "batch_size", "evals_per_epoch", "eval_batch_size")
+        for name in positive_ints:
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"TrainConfig: {name} must be a positive int, got {value!r}")
+        for name in ("n_train", "n_val"):
+            value = getattr(self, name)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+                raise ValueError(f"TrainConfig: {name} must be a positive int or None, got {value!r}")
+        if self.schedule not in ("constant", "annealed", "warmup"):
+            raise ValueError(
+                f"TrainConfig: schedule must be 'constant', 'annealed' or 'warmup', got {self.schedule!r}"
+            )
+        if self.tta not in TTA_MODES:
+            raise ValueError(f"TrainConfig: tta must be one of {TTA_MODES}, got {self.tta!r}")
+        if self.amp not in ("auto", "none", "bf16", "fp16"):
+            raise ValueError(f"TrainConfig: amp must be 'auto', 'none', 'bf16' or 'fp16', got {self.amp!r}")
+        if not 0 <= self.label_smoothing < 1:
+            raise ValueError(f"TrainConfig: label_smoothing must lie in [0, 1), got {self.label_smoothing!r}")
+        if not self.lr > 0:
+            raise ValueError(f"TrainConfig: lr must be positive, got {self.lr!r}")
+
+    def resolved_device(self) -> torch.device:
+        """``"auto"`` is CUDA when available, else the CPU."""
+        if self.device == "auto":
+            return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+        device = torch.device(self.device)
+        if device.type == "cuda" and not torch.cuda.is_available():
+            raise RuntimeError("TrainConfig: device 'cuda' requested but no CUDA GPU is available")
+        return device
+
+    def amp_dtype(self, device: torch.device) -> torch.dtype | None:
+        """The autocast dtype: ``"auto"`` is bf16 on CUDA and none on the CPU."""
+        choice = self.amp
+        if choice == "auto":
+            choice = "bf16" if device.type == "cuda" else "none"
+        return {"none": None, "bf16": torch.bfloat16, "fp16": torch.float16}[choice]
+
+    def make_schedule(self, total_steps: int) -> Schedule:
+        """The learning-rate schedule for a run of ``total_steps`` steps."""
+        if self.schedule == "annealed":
+            return make_schedule("annealed", self.lr, total_steps, final=self.decay_final)
+        if self.schedule == "warmup":
+            return make_schedule("warmup", self.lr, total_steps, warmup=self.warmup,
+                                 start=self.warmup_start)
+        return make_schedule("constant", self.lr, total_steps)
+
+
+# ----------------------------------------------------------------------------- results
+@dataclass
+class History:
+    """What a run records: per-step rate and loss, evaluations, timing."""
+
+    config: dict[str, Any]
+    steps_per_epoch: int
+    lr: list[float] = field(default_factory=list)
+    loss: list[float] = field(default_factory=list)
+    evals: list[dict[str, float]] = field(default_factory=list)
+    train_seconds: float = 0.0
+    final: dict[str, float] = field(default_factory=dict)
+    info: dict[str, Any] = field(default_factory=dict)
+
+    def curve(self, key: str) -> tuple[np.ndarray, np.ndarray]:
+        """(epoch, value) of an evaluation quantity, e.g. ``"val_acc"``."""
+        if not self.evals or key not in self.evals[0]:
+            known = sorted(self.evals[0]) if self.evals else []
+            raise KeyError(f"History.curve(): no quantity {key!r}; recorded: {known}")
+        return (np.array([e["epoch"] for e in self.evals]), np.array([e[key] for e in self.evals]))
+
+    def to_json(self, path: str | Path) -> Path:
+        """Write the run to ``path`` (folders are created)."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        record = {"format": FORMAT, **asdict(self)}
+        path.write_text(json.dumps(record, indent=1), encoding="utf-8")
+        return path
+
+
+def load_history(path: str | Path) -> History:
+    """Read a run written by :meth:`History.to_json` (or by the script's ``--out``)."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"load_history(): no run file at {path}")
+    record = json.loads(path.read_text(encoding="utf-8"))
+    if record.get("format") != FORMAT:
+        raise ValueError(f"load_history(): {path} is not a run file (format {record.get('format')!r}, "
+                         f"expected {FORMAT!r})")
+    names = {f.name for f in fields(History)}
+    return History(**{k: v for k, v in record.items() if k in names})
+
+
+# ----------------------------------------------------------------------------- evaluation
+def _autocast(device: torch.device, dtype: torch.dtype | None) -> contextlib.AbstractContextManager:
+    if dtype is None:
+        return contextlib.nullcontext()
+    return torch.autocast(device_type=device.type, dtype=dtype)
+
+
+def _tta_logits(model: nn.Module, x: torch.Tensor, tta: str) -> torch.Tensor:
+    logits = model(x).float()
+    if tta == "none":
+        return logits
+    logits = 0.5 * logits + 0.5 * model(x.flip(-1)).float()
+    if tta == "flip":
+        return logits
+    padded = F.pad(x, (1, 1, 1, 1), mode="reflect")
+    h, w = x.shape[-2:]
+    shifted = [padded[:, :, :h, :w], padded[:, :, 2:, 2:]]
+    moved = sum(0.5 * model(s).float() + 0.5 * model(s.flip(-1)).float() for s in shifted) / 2
+    return 0.5 * logits + 0.5 * moved
+
+
+def evaluate(model: nn.Module, images: torch.Tensor, labels: torch.Tensor, *,
+             batch_size: int = 1000, tta: str = "none",
+             amp_dtype: torch.dtype | None = None) -> tuple[float, float]:
+    """Mean cross-entropy and accuracy of ``model`` on ``images`` (eval mode, no gradients).
+
+    ``tta`` averages the logits over test-time variants: ``"flip"`` adds the mirrored
+    image, ``"flip+shift"`` also two copies shifted by one pixel. The model's mode is
+    restored afterwards.
+    """
+    _check_images("evaluate()", images)
+    if labels.shape != (len(images),):
+        raise ValueError(f"evaluate(): labels must have shape ({len(images)},), got {tuple(labels.shape)}")
+    if tta not in TTA_MODES:
+        raise ValueError(f"evaluate(): tta must be one of {TTA_MODES}, got {tta!r}")
+    was_training = model.training
+    model.eval()
+    total_loss, correct = 0.0, 0
+    with torch.no_grad(), _autocast(images.device, amp_dtype):
+        for start in range(0, len(images), batch_size):
+            x, y = images[start:start + batch_size], labels[start:start + batch_size]
+            logits = _tta_logits(model, x, tta)
+            total_loss += float(F.cross_entropy(logits, y, reduction="sum"))
+            correct += int((logits.argmax(1) == y).sum())
+    model.train(was_training)
+    return total_loss / len(images), correct / len(images)
+
+
+# ----------------------------------------------------------------------------- training
+def _sync(device: torch.device) -> None:
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
+
+
+def _augmented_epochs(images: torch.Tensor, config: TrainConfig,
+                      generator: torch.Generator) -> Iterator[torch.Tensor]:
+    while True:
+        if not config.augment:
+            yield images
+            continue
+        out = []
+        for chunk in images.split(10_000):
+            chunk = random_crop_flip(chunk, config.pad, True, generator)
+            out.append(cutout(chunk, config.cutout, generator) if config.cutout else chunk)
+        yield torch.cat(out)
+
+
+def train(model: nn.Module, train_x: torch.Tensor, train_y: torch.Tensor,
+          val_x: torch.Tensor, val_y: torch.Tensor, config: TrainConfig,
+          schedule: Schedule | None = None, *, desc: str = "training") -> History:
+    """Train ``model`` in place with SGD and return its :class:`History`.
+
+    ``train_x``/``val_x`` are normalised images already on the training device (see
+    :func:`to_device_images`). ``schedule`` defaults to ``config.make_schedule``; it must
+    cover ``epochs * steps_per_epoch`` steps. The validation set is evaluated
+    ``evals_per_epoch`` times per epoch in eval mode without gradients; the reported
+    training loss and accuracy are running means over the steps since the last evaluation
+    (on augmented images, in train mode). ``train_seconds`` counts the training steps only.
+    """
+    _check_images("train()", train_x)
+    _check_images("train()", val_x)
+    if train_y.shape != (len(train_x),) or val_y.shape != (len(val_x),):
+        raise ValueError("train(): labels must have one entry per image")
+    device = train_x.device
+    amp_dtype = config.amp_dtype(device)
+    batch = min(config.batch_size, len(train_x))
+    steps_per_epoch = len(train_x) // batch
+    total = steps_per_epoch * config.epochs
+    schedule = schedule or config.make_schedule(total)
+    if schedule.total_steps != total:
+        raise ValueError(f"train(): the schedule covers {schedule.total_steps} steps but the run has "
+                         f"{total} ({config.epochs} epochs of {steps_per_epoch} steps)")
+    generator = torch.Generator(device=device)
+    generator.manual_seed(config.seed)
+    optimizer = torch.optim.SGD(model.parameters(), lr=schedule(0), momentum=config.momentum,
+                                nesterov=config.nesterov and config.momentum > 0,
+                                weight_decay=config.weight_decay)
+    scaler = torch.amp.GradScaler(device.type, enabled=amp_dtype == torch.float16)
+    eval_steps = {min(steps_per_epoch, round(steps_per_epoch * (k + 1) / config.evals_per_epoch)) - 1
+                  for k in range(config.evals_per_epoch)}
+    history = History(config=asdict(config), steps_per_epoch=steps_per_epoch)
+    losses: list[torch.Tensor] = []
+    hits: list[torch.Tensor] = []
+    seen = 0
+    epochs = _augmented_epochs(train_x, config, generator)
+    model.train()
+    bar = progress(total=total, desc=desc)
+    step = 0
+    for epoch in range(config.epochs):
+        _sync(device)
+        started = time.perf_counter()
+        images = next(epochs)
+        order = torch.randperm(len(train_x), device=device, generator=generator)
+        for i in range(steps_per_epoch):
+            index = order[i * batch:(i + 1) * batch]
+            lr = schedule(step)
+            apply_lr(optimizer, lr)
+            with _autocast(device, amp_dtype):
+                logits = model(images[index])
+            loss = F.cross_entropy(logits.float(), train_y[index], label_smoothing=config.label_smoothing)
+            optimizer.zero_grad(set_to_none=True)
+            scaler.scale(loss).backward()
+            scaler.step(optimizer)
+            scaler.update()
+            losses.append(loss.detach())
+            hits.append((logits.detach().argmax(1) == train_y[index]).sum())
+            seen += len(index)
+            history.lr.append(lr)
+            step += 1
+            bar.update(1)
+            if i in eval_steps:
+                _sync(device)
+                history.train_seconds += time.perf_counter() - started
+                step_losses = torch.stack(losses).float().cpu().tolist()
+                history.loss.extend(step_losses)
+                val_loss, val_acc = evaluate(model, val_x, val_y, batch_size=config.eval_batch_size,
+                                             amp_dtype=amp_dtype)
+                history.evals.append({
+                    "step": step, "epoch": step / steps_per_epoch,
+                    "train_seconds": history.train_seconds,
+                    "train_loss": float(np.mean(step_losses)),
+                    "train_acc": float(torch.stack(hits).sum()) / seen,
+                    "val_loss": val_loss, "val_acc": val_acc, "lr": lr,
+                })
+                bar.set_postfix(loss=f"{history.evals[-1]['train_loss']:.3f}", val_acc=f"{val_acc:.3f}")
+                losses, hits, seen = [], [], 0
+                _sync(device)
+                started = time.perf_counter()
+    bar.close()
+    if not all(math.isfinite(v) for v in history.loss):
+        raise FloatingPointError("train(): the loss became NaN or infinite; lower the learning rate")
+    return history
+
+
+# ----------------------------------------------------------------------------- a whole run
+def run(config: TrainConfig, *, verbose: bool = True) -> tuple[nn.Module, History]:
+    """Load CIFAR-10, build the model, train it, and evaluate it with every TTA mode."""
+    device = config.resolved_device()
+    channels_last = config.channels_last
+    amp_dtype = config.amp_dtype(device)
+    if device.type == "cuda":
+        torch.backends.cudnn.benchmark = True
+    data = load_cifar10(config.n_train, config.n_val, verbose=verbose)
+    train_x, train_y, val_x, val_y = prepare(data, device, amp_dtype or torch.float32, channels_last)
+    torch.manual_seed(config.seed)
+    model = build_model(config.model).to(device)
+    if channels_last:
+        model = model.to(memory_format=torch.channels_last)
+    runner: nn.Module = model
+    compile_seconds = 0.0
+    if config.compile:
+        runner = torch.compile(model)
+        compile_seconds = _warm_up(runner, model, train_x, train_y, config, amp_dtype)
+    history = train(runner, train_x, train_y, val_x, val_y, config, desc=config.model)
+    for mode in TTA_MODES:
+        loss, acc = evaluate(runner, val_x, val_y, batch_size=config.eval_batch_size, tta=mode,
+                             amp_dtype=amp_dtype)
+        history.final[f"val_acc_tta_{mode}"] = acc
+        history.final[f"val_loss_tta_{mode}"] = loss
+    history.info = {
+        "data": data.summary(),
+        "device": torch.cuda.get_device_name(device) if device.type == "cuda" else platform.processor() or "cpu",
+        "torch": torch.__version__,
+        "parameters": param_count(model),
+        "amp": str(amp_dtype).replace("torch.", "") if amp_dtype else "none",
+        "channels_last": channels_last,
+        "compile_seconds": compile_seconds,
+    }
+    if verbose:
+        print(f"trained {config.model} for {config.epochs} epochs in {history.train_seconds:.1f} s "
+              f"on {history.info['device']}; validation accuracy "
+              + ", ".join(f"{history.final[f'val_acc_tta_{m}']:.4f} (TTA {m})" for m in TTA_MODES))
+    return model, history
+
+
+def _warm_up(runner: nn.Module, model: nn.Module, x: torch.Tensor, y: torch.Tensor,
+             config: TrainConfig, amp_dtype: torch.dtype | None) -> float:
+    """Compile before timing: two forward/backward passes, then restore every weight and buffer."""
+    state = {k: v.clone() for k, v in model.state_dict().items()}
+    start = time.perf_counter()
+    batch = min(config.batch_size, len(x))
+    for _ in range(2):
+        with _autocast(x.device, amp_dtype):
+            loss = F.cross_entropy(runner(x[:batch]).float(), y[:batch])
+        loss.backward()
+    model.zero_grad(set_to_none=True)
+    model.load_state_dict(state)
+    _sync(x.device)
+    return time.perf_counter() - start
+
+
+# ----------------------------------------------------------------------------- plots
+def plot_history(fig: Figure, runs: dict[str, History], *, title: str = "") -> None:
+    """Loss (left) and accuracy (right) against epochs: training solid, validation dashed.
+
+    The training curves are running means over the steps between evaluations (augmented
+    images, train mode); the validation curves are evaluations in eval mode.
+    """
+    if not runs:
+        raise ValueError("plot_history(): give at least one run")
+    left, right = fig.subplots(1, 2)
+    for (name, history), colour in zip(runs.items(), PALETTE):
+        for ax, key in ((left, "loss"), (right, "acc")):
+            epochs, train_values = history.curve(f"train_{key}")
+            _, val_values = history.curve(f"val_{key}")
+            ax.plot(epochs, train_values, color=colour, marker="o", markersize=3,
+                    label=f"{name}, training")
+            ax.plot(epochs, val_values, color=colour, linestyle="--", marker="s", markersize=3,
+                    label=f"{name}, validation")
+    left.set_yscale("log")
+    label(left, title="Cross-entropy loss (log scale)", xlabel="epoch", ylabel="loss")
+    right.axhline(0.1, color="black", linestyle=":", linewidth=1, label="chance")
+    label(right, title="Accuracy", xlabel="epoch", ylabel="accuracy", legend=False)
+    if title:
+        fig.suptitle(title)
+
+
+# ----------------------------------------------------------------------------- command line
+def _parser() -> argparse.ArgumentParser:
+    defaults = TrainConfig()
+    parser = argparse.ArgumentParser(
+        prog="python -m helpers.cifar_train",
+        description="Train a ResNet on CIFAR-10 and write its curves and timing to JSON. "
+                    "The defaults are the chapter's GPU recipe for ResNet18.",
+    )
+    for f in fields(TrainConfig):
+        value = getattr(defaults, f.name)
+        flag = "--" + f.name.replace("_", "-")
+        if isinstance(value, bool):
+            parser.add_argument(flag, action=argparse.BooleanOptionalAction, default=value)
+        elif f.name in ("n_train", "n_val"):
+            parser.add_argument(flag, type=int, default=value, help="default: every image")
+        else:
+            parser.add_argument(flag, type=type(value), default=value, help=f"default: {value}")
+    parser.add_argument("--out", type=Path, default=None, help="JSON file for the run")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> History:
+    """Command-line entry point; returns the run's :class:`History`."""
+    args = vars(_parser().parse_args(argv))
+    out = args.pop("out")
+    config = TrainConfig(**args)
+    _, history = run(config)
+    if out is not None:
+        print(f"wrote {history.to_json(out)}")
+    return history
+
+
+if __name__ == "__main__":
+    main()

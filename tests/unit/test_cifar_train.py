@@ -1,0 +1,204 @@
+"""helpers.cifar_train: device augmentation, evaluation, a few training steps, the script."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+import torchvision.transforms.functional as TF
+
+from helpers import cifar_train as ct
+from helpers import data
+from helpers.resnet import cifar_resnet
+
+
+def images(n: int = 6, size: int = 8, seed: int = 0) -> torch.Tensor:
+    return torch.randn(n, 3, size, size, generator=torch.Generator().manual_seed(seed))
+
+
+def test_crop_flip_matches_torchvision_functional() -> None:
+    x = images()
+    tops = torch.tensor([0, 1, 2, 3, 4, 8])
+    lefts = torch.tensor([8, 0, 4, 4, 1, 0])
+    flips = torch.tensor([True, False, True, False, False, True])
+    out = ct.crop_flip(x, 4, tops, lefts, flips)
+    for i in range(len(x)):
+        expected = TF.crop(TF.pad(x[i], [4], padding_mode="reflect"), int(tops[i]), int(lefts[i]), 8, 8)
+        if flips[i]:
+            expected = TF.hflip(expected)
+        torch.testing.assert_close(out[i], expected)
+
+
+def test_random_crop_flip_gives_one_of_the_162_variants() -> None:
+    x = images(n=20)
+    out = ct.random_crop_flip(x, pad=4, generator=torch.Generator().manual_seed(1))
+    padded = torch.nn.functional.pad(x, (4,) * 4, mode="reflect")
+    for i in range(len(x)):
+        variants = [v for t in range(9) for l in range(9)
+                    for v in (padded[i, :, t:t + 8, l:l + 8], padded[i, :, t:t + 8, l:l + 8].flip(-1))]
+        assert len(variants) == 162
+        assert any(torch.equal(out[i], v) for v in variants)
+    assert not torch.equal(out, x)
+
+
+def test_no_padding_and_no_flip_is_the_identity() -> None:
+    x = images()
+    torch.testing.assert_close(ct.random_crop_flip(x, pad=0, flip=False), x)
+    assert ct.random_crop_flip(x, pad=0, flip=True).shape == x.shape
+
+
+def test_channels_last_is_kept() -> None:
+    x = images().contiguous(memory_format=torch.channels_last)
+    out = ct.random_crop_flip(x, pad=2)
+    assert out.is_contiguous(memory_format=torch.channels_last)
+
+
+def test_cutout_zeroes_one_square_per_image() -> None:
+    x = torch.ones(5, 3, 8, 8)
+    out = ct.cutout(x, 3, generator=torch.Generator().manual_seed(0))
+    zeros = (out == 0).all(dim=1)
+    assert zeros.sum(dim=(1, 2)).tolist() == [9] * 5
+
+
+def test_to_device_images_matches_the_data_module() -> None:
+    raw = np.random.default_rng(0).integers(0, 256, (3, 32, 32, 3), dtype=np.uint8)
+    torch.testing.assert_close(ct.to_device_images(raw), data.to_tensor(raw))
+
+
+def test_evaluate_restores_mode_and_changes_nothing() -> None:
+    torch.manual_seed(0)
+    model = cifar_resnet(1)
+    x, y = torch.randn(10, 3, 16, 16), torch.arange(10) % 10
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    loss, acc = ct.evaluate(model, x, y, batch_size=4)
+    assert model.training and 0 <= acc <= 1 and loss > 0
+    for key, value in model.state_dict().items():
+        torch.testing.assert_close(value, before[key])
+    assert all(p.grad is None for p in model.parameters())
+    for mode in ct.TTA_MODES:
+        ct.evaluate(model, x, y, tta=mode)
+
+
+def test_a_few_steps_reduce_the_loss_and_record_history() -> None:
+    torch.manual_seed(0)
+    model = cifar_resnet(1)
+    x, y = torch.randn(16, 3, 16, 16), torch.arange(16) % 10  # small images: the net is convolutional
+    config = ct.TrainConfig(model="resnet8", epochs=6, batch_size=8, lr=0.05, schedule="constant",
+                            augment=False, evals_per_epoch=1, device="cpu", tta="none")
+    history = ct.train(model, x, y, x[:4], y[:4], config)
+    assert history.steps_per_epoch == 2
+    assert len(history.lr) == len(history.loss) == 12
+    assert len(history.evals) == 6
+    assert history.evals[-1]["epoch"] == 6.0 and history.evals[0]["step"] == 2
+    assert np.mean(history.loss[-2:]) < np.mean(history.loss[:2])
+    assert history.train_seconds > 0
+
+
+def test_train_uses_a_given_schedule_and_checks_its_length() -> None:
+    from helpers.schedules import Annealed
+
+    model = cifar_resnet(1)
+    x, y = torch.randn(8, 3, 16, 16), torch.arange(8) % 10
+    config = ct.TrainConfig(epochs=2, batch_size=4, device="cpu", cutout=2)
+    history = ct.train(model, x, y, x, y, config, schedule=Annealed(0.1, 0.5, 4))
+    np.testing.assert_allclose(history.lr, [0.1, 0.05, 0.025, 0.0125])
+    with pytest.raises(ValueError, match="covers 5 steps but the run has 4"):
+        ct.train(model, x, y, x, y, config, schedule=Annealed(0.1, 0.5, 5))
+
+
+def test_prepare_puts_everything_on_the_device_in_channels_last(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = np.random.default_rng(1)
+    npz = tmp_path / "tiny.npz"
+    np.savez(npz, x_train=rng.integers(0, 256, (4, 32, 32, 3), dtype=np.uint8), y_train=np.arange(4),
+             x_test=rng.integers(0, 256, (2, 32, 32, 3), dtype=np.uint8), y_test=np.arange(2),
+             classes=np.array(data.CLASSES))
+    monkeypatch.setenv(data.ENV_VAR, str(npz))
+    train_x, train_y, val_x, val_y = ct.prepare(data.load_cifar10(verbose=False))
+    assert train_x.shape == (4, 3, 32, 32) and val_x.shape == (2, 3, 32, 32)
+    assert train_x.is_contiguous(memory_format=torch.channels_last)
+    assert train_y.tolist() == [0, 1, 2, 3] and val_y.dtype == torch.int64
+    with pytest.raises(TypeError, match="load_cifar10"):
+        ct.prepare(np.zeros((2, 32, 32, 3), dtype=np.uint8))
+
+
+def test_plot_history_draws_both_panels() -> None:
+    from matplotlib.figure import Figure
+
+    history = ct.History(config={}, steps_per_epoch=1, evals=[
+        {"epoch": e, "train_loss": 2.0 / e, "val_loss": 2.2 / e, "train_acc": 0.1 * e, "val_acc": 0.09 * e}
+        for e in (1.0, 2.0)])
+    fig = Figure()
+    ct.plot_history(fig, {"a": history, "b": history}, title="t")
+    left, right = fig.axes
+    assert len(left.lines) == 4 and left.get_yscale() == "log" and left.get_legend() is not None
+    assert right.get_title() == "Accuracy" and len(right.lines) == 5
+    with pytest.raises(ValueError, match="at least one run"):
+        ct.plot_history(Figure(), {})
+
+
+def test_history_round_trip(tmp_path: Path) -> None:
+    history = ct.History(config={"model": "resnet8"}, steps_per_epoch=2, lr=[0.1, 0.1], loss=[2.0, 1.0],
+                         evals=[{"epoch": 1.0, "val_acc": 0.5}], train_seconds=1.5)
+    path = history.to_json(tmp_path / "sub" / "run.json")
+    loaded = ct.load_history(path)
+    assert loaded == history
+    epochs, acc = loaded.curve("val_acc")
+    assert epochs.tolist() == [1.0] and acc.tolist() == [0.5]
+    with pytest.raises(KeyError, match="no quantity 'val_loss'"):
+        loaded.curve("val_loss")
+    (tmp_path / "other.json").write_text(json.dumps({"format": "something"}))
+    with pytest.raises(ValueError, match="not a run file"):
+        ct.load_history(tmp_path / "other.json")
+    with pytest.raises(FileNotFoundError, match="no run file"):
+        ct.load_history(tmp_path / "missing.json")
+
+
+def test_script_runs_a_tiny_cpu_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # synthetic pixels in the offline format: this tests the script's plumbing only
+    rng = np.random.default_rng(0)
+    npz = tmp_path / "tiny.npz"
+    np.savez(npz, x_train=rng.integers(0, 256, (16, 32, 32, 3), dtype=np.uint8),
+             y_train=np.arange(16) % 10, x_test=rng.integers(0, 256, (8, 32, 32, 3), dtype=np.uint8),
+             y_test=np.arange(8) % 10, classes=np.array(data.CLASSES))
+    monkeypatch.setenv(data.ENV_VAR, str(npz))
+    out = tmp_path / "run.json"
+    history = ct.main(["--model", "resnet8", "--epochs", "2", "--batch-size", "8", "--device", "cpu",
+                       "--eval-batch-size", "4", "--cutout", "4", "--lr", "0.05", "--out", str(out)])
+    loaded = ct.load_history(out)
+    assert loaded.config["model"] == "resnet8" and loaded.steps_per_epoch == 2
+    assert len(loaded.loss) == 4 and set(loaded.final) >= {"val_acc_tta_none", "val_acc_tta_flip+shift"}
+    assert loaded.info["parameters"] == 75_290 and "16 of 16 training" in loaded.info["data"]
+    assert history.train_seconds == loaded.train_seconds
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "pattern"),
+    [
+        (lambda: ct.TrainConfig(epochs=0), ValueError, "epochs must be a positive int"),
+        (lambda: ct.TrainConfig(schedule="cyclic"), ValueError, "schedule must be"),
+        (lambda: ct.TrainConfig(tta="five-crop"), ValueError, "tta must be one of"),
+        (lambda: ct.TrainConfig(amp="int8"), ValueError, "amp must be"),
+        (lambda: ct.TrainConfig(n_train=0), ValueError, "n_train must be a positive int or None"),
+        (lambda: ct.to_device_images(np.zeros((2, 32, 32, 3))), TypeError, "uint8"),
+        (lambda: ct.random_crop_flip(torch.zeros(3, 32, 32)), ValueError, r"\(N, C, H, W\)"),
+        (lambda: ct.crop_flip(images(), 2, torch.zeros(6, dtype=torch.long), torch.full((6,), 5),
+                              torch.zeros(6, dtype=torch.bool)), ValueError, r"lie in 0..4"),
+        (lambda: ct.cutout(images(), 9), ValueError, r"size must be an int in 0..8"),
+        (lambda: ct.evaluate(cifar_resnet(1), torch.zeros(2, 3, 32, 32), torch.zeros(3, dtype=torch.long)),
+         ValueError, r"labels must have shape \(2,\)"),
+    ],
+)
+def test_bad_input_is_named(call, error, pattern) -> None:
+    with pytest.raises(error, match=pattern):
+        call()
+
+
+def test_cuda_request_without_gpu_is_explained() -> None:
+    if torch.cuda.is_available():
+        pytest.skip("a GPU is present")
+    with pytest.raises(RuntimeError, match="no CUDA GPU"):
+        ct.TrainConfig(device="cuda").resolved_device()
