@@ -232,7 +232,7 @@ def errors(net: TwoLayerNet, v: Any) -> np.ndarray:
 def wrong_inputs(net: TwoLayerNet, v: Any, *, tol: float = 1e-9) -> tuple[np.ndarray, np.ndarray]:
     """The inputs x in {0,1}^d with |f(x) - y| > tol, and f there: (x of shape (m, d), f (m,))."""
     x = all_inputs(as_mask(v).size)
-    bad = errors(net, v) > tol
+    bad = ~(errors(net, v) <= tol)  # NaN outputs count as wrong
     return x[bad], net(x[bad])
 
 
@@ -250,9 +250,10 @@ def check_parity_net(name: str, net: TwoLayerNet, v: Any) -> None:
         f"x = {''.join(map(str, row))}: f = {value:.4g}, y = {int(parity_labels(row[None], v)[0])}"
         for row, value in zip(x[:4], f[:4])
     )
+    mask = "".join(map(str, as_mask(v)))
     check_true(
         len(x) == 0,
-        f"{name} is wrong on {len(x)} of {2 ** net.d} inputs for v = {''.join(map(str, as_mask(v)))} "
+        f"{name} is wrong on {len(x)} of {2 ** net.d} inputs for v = {mask} "
         f"(d = {net.d}, k = {net.k}): {shown}" + (" ..." if len(x) > 4 else ""),
     )
 
@@ -269,8 +270,9 @@ def hinge_loss(f: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
                         f"{type(f).__name__} and {type(y).__name__}")
     if f.shape != y.shape or f.ndim != 1:
         raise ValueError(
-            f"hinge_loss(): outputs f and labels y must both have shape (B,), got f {tuple(f.shape)} "
-            f"and y {tuple(y.shape)}; squeeze the network output, e.g. f = model(x)[:, 0]"
+            "hinge_loss(): outputs f and labels y must both have shape (B,), got "
+            f"f {tuple(f.shape)} and y {tuple(y.shape)}; squeeze the network output, "
+            "e.g. f = model(x)[:, 0]"
         )
     return torch.clamp(1 - f * y, min=0).mean()
 
@@ -312,7 +314,8 @@ class Run:
 class TrainResult:
     """Per-iteration hinge loss and accuracy on each fresh batch (measured before its update).
 
-    ``run`` and the final ``net`` are set for two-layer runs; deep models are trained in place.
+    ``seconds`` is the wall time of the call (shared by runs trained together); ``run`` and
+    the final ``net`` are set for two-layer runs; deep models are trained in place.
     """
 
     loss: np.ndarray
@@ -457,7 +460,8 @@ def train_autograd(model: torch.nn.Module, mask: Any, seed: int,
     the batches are those of :func:`train_fast` for the same seed.
     """
     if not isinstance(model, torch.nn.Module):
-        raise TypeError(f"train_autograd(): model must be a torch.nn.Module, got {type(model).__name__}")
+        raise TypeError("train_autograd(): model must be a torch.nn.Module, "
+                        f"got {type(model).__name__}")
     start = time.perf_counter()
     mask = as_mask(mask)
     dtype = next(model.parameters()).dtype
@@ -515,6 +519,23 @@ def smooth_log(values: np.ndarray, blocks: int = 200) -> tuple[np.ndarray, np.nd
     edges = np.unique(np.geomspace(1, len(values) + 1, blocks + 1).astype(int)) - 1
     sums = np.add.reduceat(values, edges[:-1])
     return (edges[:-1] + edges[1:] + 1) / 2, sums / np.diff(edges)
+
+
+def log_axis(ax: Any, axis: str = "y", numticks: int = 7) -> None:
+    """Make ``ax``'s x or y axis logarithmic with decade ticks labelled 10^k and no minor ticks.
+
+    Matplotlib's default log ticks (minor ticks, scientific formatter) make a slider redraw
+    several times slower.
+    """
+    if axis not in ("x", "y"):
+        raise ValueError(f"axis must be 'x' or 'y', got {axis!r}")
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
+
+    getattr(ax, f"set_{axis}scale")("log")
+    target = ax.xaxis if axis == "x" else ax.yaxis
+    target.set_major_locator(LogLocator(numticks=numticks))
+    target.set_minor_locator(NullLocator())
+    target.set_major_formatter(FuncFormatter(lambda v, _: f"$10^{{{int(np.round(np.log10(v)))}}}$"))
 
 
 # ----------------------------------------------------------------------------- exact gradients
@@ -599,11 +620,13 @@ def deep_mlp(d: int, width: int, depth: int, activation: str = "sigmoid",
     kinds = {"sigmoid": torch.nn.Sigmoid, "relu": torch.nn.ReLU}
     if activation not in kinds:
         raise ValueError(f"activation must be one of {sorted(kinds)}, got {activation!r}")
-    torch.manual_seed(seed)
     layers: list[torch.nn.Module] = []
-    for i in range(depth):
-        layers += [torch.nn.Linear(d if i == 0 else width, width), kinds[activation]()]
-    return torch.nn.Sequential(*layers, torch.nn.Linear(width, 1))
+    with torch.random.fork_rng():  # seeded, without touching the caller's random state
+        torch.manual_seed(seed)
+        for i in range(depth):
+            layers += [torch.nn.Linear(d if i == 0 else width, width), kinds[activation]()]
+        layers.append(torch.nn.Linear(width, 1))
+    return torch.nn.Sequential(*layers)
 
 
 @dataclass

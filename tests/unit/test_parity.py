@@ -109,6 +109,10 @@ def test_check_parity_net_names_the_wrong_inputs() -> None:
     P.check_parity_net("corrected", P.parity_construction(ones), ones)
     with pytest.raises(AssertionError, match=r"wrong on 1 of 16 inputs.*x = 1111: f = -1, y = 1"):
         P.check_parity_net("homework", P.homework_construction(ones), ones)
+    broken = P.parity_construction(ones)
+    broken.beta = float("nan")
+    with pytest.raises(AssertionError, match="wrong on 16 of 16 inputs"):
+        P.check_parity_net("nan", broken, ones)
     with pytest.raises(TypeError, match="must be a TwoLayerNet"):
         P.check_parity_net("tuple", (1, 2), ones)  # type: ignore[arg-type]
 
@@ -186,6 +190,18 @@ def test_small_parity_is_learned() -> None:
     assert result.loss[:50].mean() > 0.5
 
 
+def test_log_axis() -> None:
+    from matplotlib.figure import Figure
+
+    ax = Figure().add_subplot()
+    ax.plot([1, 2, 3], [1e-3, 1e-1, 10])
+    P.log_axis(ax)
+    assert ax.get_yscale() == "log" and ax.get_xscale() == "linear"
+    assert ax.yaxis.get_major_formatter()(1e-3, 0) == "$10^{-3}$"
+    with pytest.raises(ValueError, match="axis must be"):
+        P.log_axis(ax, "z")
+
+
 def test_smooth() -> None:
     centres, means = P.smooth(np.arange(10.0), 4)
     assert centres.tolist() == [2.0, 6.0] and means.tolist() == [1.5, 5.5]
@@ -205,7 +221,8 @@ def random_net(d: int, k: int, seed: int, scale: float = 3.0) -> P.TwoLayerNet:
                          scale * rng.normal(size=k) / np.sqrt(k), 0.1 * rng.normal())
 
 
-def torch_loss(net: P.TwoLayerNet, x: np.ndarray, y: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
+def torch_loss(net: P.TwoLayerNet, x: np.ndarray, y: np.ndarray
+               ) -> tuple[torch.Tensor, torch.Tensor]:
     p = torch.tensor(net.to_vector(), requires_grad=True)
     d, k = net.d, net.k
     W, b = p[: d * k].view(k, d), p[d * k: d * k + k]
@@ -222,7 +239,8 @@ def test_per_example_gradients_match_autograd() -> None:
 
     def f(params: torch.Tensor) -> torch.Tensor:
         W, b = params[: d * k].view(k, d), params[d * k: d * k + k]
-        return torch.relu(torch.as_tensor(x, dtype=torch.float64) @ W.T + b) @ params[-k - 1: -1] + params[-1]
+        hidden = torch.relu(torch.as_tensor(x, dtype=torch.float64) @ W.T + b)
+        return hidden @ params[-k - 1: -1] + params[-1]
 
     jac = torch.autograd.functional.jacobian(f, p).numpy()
     np.testing.assert_allclose(P.per_example_gradients(net, x), jac, atol=1e-12)
