@@ -15,7 +15,7 @@ CELL_TIMEOUT := 240
 DLBOOK_CIFAR10_NPZ ?= $(abspath $(wildcard ../shared/data/cifar10-mini.npz))
 export DLBOOK_CIFAR10_NPZ
 
-.PHONY: help book lab serve student test test-unit test-notebooks test-build test-site clean
+.PHONY: help book lab serve student test test-unit test-notebooks test-build test-site browser-setup clean
 
 help:
 	@sed -n '1,6p' Makefile
@@ -62,8 +62,25 @@ test-build: $(VENV)/.dev-installed
 	DLBOOK_STATIC=1 $(JB) build . --all $(JB_FLAGS)
 	$(PY) -m tools.student_edition _build/student
 
-test-site: $(VENV)/.dev-installed
+# The site's tests, in headless Chromium too (tests/site/test_browser.py). browser-setup
+# installs Debian's Chromium when it is missing (as root, with apt-get) and fetches, with npm,
+# the files the pages load from CDNs into .cache/npm. Without them the browser tests are
+# skipped with a loud banner; with CI=true or DLBOOK_REQUIRE_BROWSER=1 a skip is a failure.
+test-site: $(VENV)/.dev-installed browser-setup
 	$(PY) -m pytest tests/site -q
+
+CHROMIUM := $(firstword $(DLBOOK_CHROMIUM) $(shell command -v chromium chromium-browser 2>/dev/null))
+
+browser-setup: $(VENV)/.dev-installed
+ifeq ($(CHROMIUM),)
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get install -y -q chromium || { apt-get update -q && apt-get install -y -q chromium; } \
+	    || echo "!!! apt-get could not install chromium"; \
+	fi
+	@command -v chromium >/dev/null || echo "!!! NO CHROMIUM: THE BROWSER TESTS WILL BE SKIPPED (apt-get install chromium)"
+endif
+	@$(PY) tests/site/browser_assets.py --site $(or $(DLBOOK_SITE_DIR),_build/html)
 
 clean:
 	rm -rf _build .pytest_cache

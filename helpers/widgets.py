@@ -248,11 +248,15 @@ class SliderFigure:
             "format": IMAGE_FORMAT,
             "frames": frames,
         }
+        first = self.default_values()
+        alt = "Figure for " + ", ".join(f"{self.labels[n]} = {_format_value(first[n])}" for n in names)
         return _STATIC_TEMPLATE.format(
             spec=json.dumps(spec).replace("</", "<\\/"),
             format=IMAGE_FORMAT,
+            alt=html.escape(alt),
             first=frames[int(np.ravel_multi_index(spec["start"], [len(grid[n]) for n in names]))],
-            note=f'<p class="slider-figure-note">{html.escape(note)}</p>' if note else "",
+            note=f'<p class="slider-figure-note" style="font-size: 0.9em">{html.escape(note)}</p>'
+            if note else "",
             script=_STATIC_SCRIPT,
         )
 
@@ -337,42 +341,44 @@ _STATIC_SCRIPT = """
   var root = document.currentScript.parentElement;
   var spec = JSON.parse(root.querySelector('script[type="application/json"]').textContent);
   var img = root.querySelector('img');
-  var inputs = root.querySelectorAll('input[type="range"]');
-  var shows = root.querySelectorAll('output');
+  var controls = root.querySelector('.slider-figure-controls');
+  var prefix = 'slider-figure-' + (window.sliderFigureCount = (window.sliderFigureCount || 0) + 1);
+  var inputs = [], shows = [];
   function update() {
-    var index = 0;
+    var index = 0, parts = [];
     for (var k = 0; k < inputs.length; k++) {
-      var i = parseInt(inputs[k].value, 10);
-      shows[k].textContent = spec.values[k][i];
+      var i = parseInt(inputs[k].value, 10), text = spec.values[k][i];
+      shows[k].textContent = text;
+      inputs[k].setAttribute('aria-valuetext', text);
+      parts.push(spec.names[k] + ' = ' + text);
       index = index * spec.values[k].length + i;
     }
     img.src = 'data:image/' + spec.format + ';base64,' + spec.frames[index];
+    img.alt = 'Figure for ' + parts.join(', ');
   }
-  var controls = root.querySelector('.slider-figure-controls');
   spec.names.forEach(function (name, k) {
-    var row = document.createElement('label');
-    row.style.display = 'block';
+    var id = prefix + '-' + k;
+    var label = document.createElement('label');
+    label.htmlFor = id;
+    label.textContent = name;
     var input = document.createElement('input');
-    input.type = 'range'; input.min = 0; input.max = spec.values[k].length - 1;
+    input.type = 'range'; input.id = id; input.min = 0; input.max = spec.values[k].length - 1;
     input.step = 1; input.value = spec.start[k];
-    input.setAttribute('aria-label', name);
+    input.style.width = '100%'; input.style.margin = '0';
     input.addEventListener('input', update);
     var out = document.createElement('output');
-    out.style.marginLeft = '0.5em';
-    row.appendChild(document.createTextNode(name + ' '));
-    row.appendChild(input);
-    row.appendChild(out);
-    controls.appendChild(row);
+    out.setAttribute('for', id);
+    out.style.fontVariantNumeric = 'tabular-nums';
+    controls.appendChild(label); controls.appendChild(input); controls.appendChild(out);
+    inputs.push(input); shows.push(out);
   });
-  inputs = root.querySelectorAll('input[type="range"]');
-  shows = root.querySelectorAll('output');
   update();
 })();
 """
 
 _STATIC_TEMPLATE = """<div class="slider-figure">
-<div class="slider-figure-controls"></div>
-<img alt="interactive figure" src="data:image/{format};base64,{first}">
+<div class="slider-figure-controls" style="display: grid; grid-template-columns: max-content minmax(6em, 24em) max-content; gap: 0.3em 0.8em; align-items: center; margin-bottom: 0.4em"></div>
+<img alt="{alt}" src="data:image/{format};base64,{first}" style="max-width: 100%; height: auto">
 {note}<script type="application/json">{spec}</script>
 <script>{script}</script>
 </div>"""

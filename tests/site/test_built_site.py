@@ -1,4 +1,7 @@
-"""The website that `make book` built: every page there, none too large, no errors shown."""
+"""The website that `make book` built: every page there, none too large, no errors shown.
+
+The site is ``_build/html``, or the folder named by ``DLBOOK_SITE_DIR``.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from site_common import html_for, site_dir
 from tools.toc import ROOT, pages
 
-HTML = ROOT / "_build" / "html"
+HTML = site_dir()
 MAX_PAGE_BYTES = 5_000_000
 PAGES = pages()
 
@@ -17,10 +21,6 @@ PAGES = pages()
 def built() -> None:
     if not (HTML / "index.html").is_file():
         pytest.fail(f"no built website in {HTML}: run `make book` (or `make test`) first")
-
-
-def html_for(page: Path) -> Path:
-    return HTML / page.relative_to(ROOT).with_suffix(".html")
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(ROOT)))

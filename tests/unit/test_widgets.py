@@ -168,3 +168,67 @@ def test_works_with_ipywidgets_7() -> None:
                             cwd=ROOT, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("ok 7.7")
+
+
+def test_static_html_names_the_first_figure_and_fits_small_screens() -> None:
+    figure = widgets.slider_figure(draw_line, slope=[1, 2], offset=[0.0, 0.5],
+                                   defaults={"slope": 2}, labels={"slope": "slope <a>"})
+    page = figure.static_html()
+    assert 'alt="Figure for slope &lt;a&gt; = 2, offset = 0"' in page
+    assert "max-width: 100%" in page
+
+
+def _chromium() -> str:
+    """Debian's Chromium for the static sliders' JavaScript test, or skip."""
+    pytest.importorskip("playwright.sync_api", reason="Playwright is in requirements-dev.txt")
+    import shutil
+
+    found = os.environ.get("DLBOOK_CHROMIUM") or shutil.which("chromium")
+    if not found:
+        pytest.skip("no Chromium (the website's browser tests in tests/site say so loudly)")
+    return found
+
+
+def test_static_sliders_show_the_right_frame_in_a_browser() -> None:
+    """Every slider position shows its own frame, with its value, label and alt text;
+    two figures on one page work independently; keys move the sliders."""
+    from playwright.sync_api import sync_playwright
+
+    first = widgets.slider_figure(draw_line, slope=[1, 2, 3], offset=[0.0, 0.5],
+                                  defaults={"slope": 2}, labels={"slope": "slope a"})
+    second = widgets.slider_figure(draw_line, slope=[-1, 1])
+    specs = [_spec(f.static_html()) for f in (first, second)]
+    page_html = "<html><body>" + first.static_html() + second.static_html() + "</body></html>"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=_chromium(),
+                                             args=["--no-sandbox", "--disable-gpu"])
+        try:
+            page = browser.new_page()
+            errors: list[str] = []
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.set_content(page_html)
+            figures = page.locator(".slider-figure")
+            assert figures.count() == 2
+            one = figures.nth(0)
+            image, sliders = one.locator("img"), one.locator('input[type="range"]')
+            ids = page.eval_on_selector_all('input[type="range"]', "els => els.map(e => e.id)")
+            assert len(set(ids)) == 3, ids
+            assert page.locator(f'label[for="{ids[0]}"]').text_content() == "slope a"
+            assert sliders.nth(0).input_value() == "1"  # the default, slope 2
+            before_second = figures.nth(1).locator("img").get_attribute("src")
+            for i, slope in enumerate(specs[0]["values"][0]):
+                for j, offset in enumerate(specs[0]["values"][1]):
+                    for k, position in enumerate((i, j)):
+                        sliders.nth(k).focus()
+                        page.keyboard.press("Home")
+                        for _ in range(position):
+                            page.keyboard.press("ArrowRight")
+                    frame = specs[0]["frames"][i * 2 + j]
+                    assert image.get_attribute("src").endswith(frame), (slope, offset)
+                    assert one.locator("output").all_text_contents() == [slope, offset]
+                    assert sliders.nth(0).get_attribute("aria-valuetext") == slope
+                    assert image.get_attribute("alt") == f"Figure for slope a = {slope}, offset = {offset}"
+            assert figures.nth(1).locator("img").get_attribute("src") == before_second
+            assert not errors, errors
+        finally:
+            browser.close()
