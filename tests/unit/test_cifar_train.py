@@ -172,6 +172,7 @@ def test_script_runs_a_tiny_cpu_run(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert loaded.config["model"] == "resnet8" and loaded.steps_per_epoch == 2
     assert len(loaded.loss) == 4 and set(loaded.final) >= {"val_acc_tta_none", "val_acc_tta_flip+shift"}
     assert loaded.info["parameters"] == 75_290 and "16 of 16 training" in loaded.info["data"]
+    assert loaded.final["val_acc"] == loaded.final["val_acc_tta_flip+shift"]
     assert history.train_seconds == loaded.train_seconds
 
 
@@ -195,6 +196,22 @@ def test_script_runs_a_tiny_cpu_run(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 def test_bad_input_is_named(call, error, pattern) -> None:
     with pytest.raises(error, match=pattern):
         call()
+
+
+def test_compile_warm_up_restores_every_weight_and_buffer() -> None:
+    torch.manual_seed(0)
+    model = cifar_resnet(1)
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    x, y = torch.randn(4, 3, 16, 16), torch.arange(4)
+    seconds = ct._warm_up(model, model, x, y, ct.TrainConfig(batch_size=4), None)
+    assert seconds >= 0 and all(p.grad is None for p in model.parameters())
+    for key, value in model.state_dict().items():
+        torch.testing.assert_close(value, before[key])
+
+
+def test_script_rejects_unknown_choices() -> None:
+    with pytest.raises(SystemExit):
+        ct.main(["--schedule", "cyclic"])
 
 
 def test_cuda_request_without_gpu_is_explained() -> None:
