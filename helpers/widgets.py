@@ -247,6 +247,7 @@ class SliderFigure:
             "start": [grid[n].index(self.default_index[n]) for n in names],
             "format": IMAGE_FORMAT,
             "frames": frames,
+            "positions": total,  # all slider positions; more than frames when thinned
         }
         first = self.default_values()
         alt = "Figure for " + ", ".join(f"{self.labels[n]} = {_format_value(first[n])}" for n in names)

@@ -339,9 +339,13 @@ def _slug(text: str) -> str:
 _FIGURE_STATE = """(figure) => {
   const spec = JSON.parse(figure.querySelector('script[type="application/json"]').textContent);
   const img = figure.querySelector('img');
+  const note = figure.querySelector('.slider-figure-note');
   return {
     names: spec.names,
     values: spec.values,
+    stored: spec.frames.length,
+    positions: spec.positions,
+    note: note && note.checkVisibility() ? note.textContent : null,
     src: img.getAttribute('src'),
     sliders: Array.from(figure.querySelectorAll('input[type="range"]')).map((input, k) => {
       const label = document.querySelector(`label[for="${CSS.escape(input.id)}"]`);
@@ -392,6 +396,9 @@ def test_sliders_move_the_figure(visit: Visit) -> None:
             problems.append(f"figure {f + 1}: {len(state['sliders'])} sliders shown for "
                             f"{len(state['names'])} (did its script run?)")
             continue
+        if (state["positions"] or 0) > state["stored"] and f"{state['stored']} of the {state['positions']}" not in (state["note"] or ""):
+            problems.append(f"figure {f + 1}: stores {state['stored']} of {state['positions']} positions "
+                            "but does not say so under the figure")
         figure.screenshot(path=folder / f"figure-{f + 1}-before.png")
         for k, name in enumerate(state["names"]):
             what = f"figure {f + 1}, slider {name!r}"

@@ -100,6 +100,7 @@ def test_static_html_has_one_frame_per_position() -> None:
     assert len(set(spec["frames"])) == 6  # every position draws something different
     assert spec["values"] == [["1", "2", "3"], ["0", "0.5"]]
     assert spec["start"] == [1, 0]
+    assert spec["positions"] == 6
     assert "slider-figure-note" not in page
 
 
@@ -112,6 +113,7 @@ def test_static_grid_is_thinned_and_says_so() -> None:
     assert len(grid["slope"]) * 2 <= 14
     page = figure.static_html()
     assert len(_spec(page)["frames"]) == len(grid["slope"]) * 2
+    assert _spec(page)["positions"] == 60
     assert "of 30 values of slope" in page
 
 
