@@ -132,6 +132,7 @@ def browser() -> Iterator[Browser]:
         yield Browser(chromium, base)
         chromium.close()
     server.shutdown()
+    server.server_close()
 
 
 # ---------------------------------------------------------------------- one page
@@ -164,7 +165,7 @@ def _serve_from_npm(visit: Visit, route: Any) -> None:
     route.fulfill(path=str(path), headers={"Access-Control-Allow-Origin": "*"})
 
 
-_INTEGRITY = re.compile(r'<script(?P<before>[^>]*?)src="(?P<url>https://[^"]+)"(?P<after>[^>]*)>')
+_CDN_SCRIPT = re.compile(r'<script[^>]*\ssrc="(?P<url>https://[^"]+)"[^>]*>')
 
 
 def _serve_page(site: Path, base: str, route: Any) -> None:
@@ -192,7 +193,7 @@ def _serve_page(site: Path, base: str, route: Any) -> None:
             return tag
         return tag.replace(integrity[0], "")
 
-    route.fulfill(body=_INTEGRITY.sub(fix, text), content_type="text/html; charset=utf-8")
+    route.fulfill(body=_CDN_SCRIPT.sub(fix, text), content_type="text/html; charset=utf-8")
 
 
 def _open(browser: Browser, source: Path) -> Visit:
