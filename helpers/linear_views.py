@@ -296,7 +296,7 @@ def plot_embedding(ax: Axes, points: np.ndarray, labels: np.ndarray, classes: Se
     palette = colors(len(classes))
     for k, name in enumerate(classes):
         chosen = labels == k
-        ax.scatter(points[chosen, 0], points[chosen, 1], s=4, alpha=0.6, color=palette[k],
+        ax.scatter(points[chosen, 0], points[chosen, 1], s=6, alpha=0.6, color=palette[k],
                    label=name if legend else None, linewidths=0, rasterized=True)
     label(ax, title=title, xlabel=xlabel, ylabel=ylabel, legend=False)
     if legend:

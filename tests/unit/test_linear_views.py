@@ -155,3 +155,26 @@ def test_bad_ridge_k_and_singular_systems() -> None:
     collinear = np.hstack([x, np.full((len(x), 1), 7.0)])  # a constant pixel: S_xx is singular
     with pytest.raises(np.linalg.LinAlgError, match="positive ridge"):
         lv.Moments(collinear, y, n_classes=4).least_squares(ridge=0.0)
+
+
+def test_class_mosaic_places_each_class_in_its_row() -> None:
+    images = np.zeros((6, 4, 4, 3), dtype=np.uint8)
+    images[:, :, :, 0] = np.arange(6)[:, None, None] * 10
+    labels = np.array([1, 0, 1, 0, 2, 2])
+    mosaic = lv.class_mosaic(images, labels, n_classes=3, per_class=2, border=1)
+    assert mosaic.shape == (3 * 5 - 1, 2 * 5 - 1, 3)
+    assert mosaic[0, 0, 0] == 10 and mosaic[0, 5, 0] == 30  # class 0: images 1 and 3
+    assert mosaic[10, 5, 0] == 50 and mosaic[4, 0, 0] == 255  # class 2, then a white border
+    with pytest.raises(ValueError, match="class 0 has only 2 images, need per_class=3"):
+        lv.class_mosaic(images, labels, n_classes=3, per_class=3)
+
+
+def test_plot_embedding_labels_and_legend() -> None:
+    from matplotlib.figure import Figure
+
+    ax = Figure().add_subplot()
+    lv.plot_embedding(ax, np.zeros((4, 2)), np.array([0, 1, 1, 0]), ["a", "b"], title="t",
+                      xlabel="x", ylabel="y")
+    assert ax.get_title() == "t" and [t.get_text() for t in ax.get_legend().get_texts()] == ["a", "b"]
+    with pytest.raises(ValueError, match=r"points must have shape \(N, 2\)"):
+        lv.plot_embedding(ax, np.zeros((4, 3)), np.zeros(4, dtype=int), ["a"], title="t", xlabel="x", ylabel="y")
