@@ -521,23 +521,6 @@ def smooth_log(values: np.ndarray, blocks: int = 200) -> tuple[np.ndarray, np.nd
     return (edges[:-1] + edges[1:] + 1) / 2, sums / np.diff(edges)
 
 
-def log_axis(ax: Any, axis: str = "y", numticks: int = 7) -> None:
-    """Make ``ax``'s x or y axis logarithmic with decade ticks labelled 10^k and no minor ticks.
-
-    Matplotlib's default log ticks (minor ticks, scientific formatter) make a slider redraw
-    several times slower.
-    """
-    if axis not in ("x", "y"):
-        raise ValueError(f"axis must be 'x' or 'y', got {axis!r}")
-    from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
-
-    getattr(ax, f"set_{axis}scale")("log")
-    target = ax.xaxis if axis == "x" else ax.yaxis
-    target.set_major_locator(LogLocator(numticks=numticks))
-    target.set_minor_locator(NullLocator())
-    target.set_major_formatter(FuncFormatter(lambda v, _: f"$10^{{{int(np.round(np.log10(v)))}}}$"))
-
-
 # ----------------------------------------------------------------------------- exact gradients
 def per_example_gradients(net: TwoLayerNet, x: Any) -> np.ndarray:
     """grad_p f(x) for each row x, shape (n, dk + 2k + 1), p = (w_1..w_k, b, alpha, beta)."""

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import matplotlib as mpl
-from matplotlib.axes import Axes
+import numpy as np
 from cycler import cycler
+from matplotlib.axes import Axes
+from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
 # Okabe & Ito (2008): distinguishable under the common forms of colour blindness.
 PALETTE: tuple[str, ...] = (
@@ -84,3 +86,20 @@ def colors(n: int) -> Sequence[str]:
         raise ValueError(f"colors(): n must be a positive int, got {n!r}")
     base = CLASS_COLORS
     return [base[i % len(base)] for i in range(n)]
+
+
+def log_axis(ax: Axes, axis: str = "y", numticks: int = 7) -> None:
+    """Make ``ax``'s x or y axis logarithmic with decade ticks labelled 10^k and no minor ticks.
+
+    Matplotlib's default log ticks (minor ticks, scientific formatter) make a slider redraw
+    several times slower.
+    """
+    if axis not in ("x", "y"):
+        raise ValueError(f"log_axis(): axis must be 'x' or 'y', got {axis!r}")
+    if not isinstance(numticks, int) or numticks < 2:
+        raise ValueError(f"log_axis(): numticks must be an int >= 2, got {numticks!r}")
+    getattr(ax, f"set_{axis}scale")("log")
+    target = ax.xaxis if axis == "x" else ax.yaxis
+    target.set_major_locator(LogLocator(numticks=numticks))
+    target.set_minor_locator(NullLocator())
+    target.set_major_formatter(FuncFormatter(lambda v, _: f"$10^{{{int(np.round(np.log10(v)))}}}$"))

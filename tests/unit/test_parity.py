@@ -190,18 +190,6 @@ def test_small_parity_is_learned() -> None:
     assert result.loss[:50].mean() > 0.5
 
 
-def test_log_axis() -> None:
-    from matplotlib.figure import Figure
-
-    ax = Figure().add_subplot()
-    ax.plot([1, 2, 3], [1e-3, 1e-1, 10])
-    P.log_axis(ax)
-    assert ax.get_yscale() == "log" and ax.get_xscale() == "linear"
-    assert ax.yaxis.get_major_formatter()(1e-3, 0) == "$10^{-3}$"
-    with pytest.raises(ValueError, match="axis must be"):
-        P.log_axis(ax, "z")
-
-
 def test_smooth() -> None:
     centres, means = P.smooth(np.arange(10.0), 4)
     assert centres.tolist() == [2.0, 6.0] and means.tolist() == [1.5, 5.5]

@@ -44,3 +44,17 @@ def test_colors() -> None:
     assert plotting.colors(12)[10] == plotting.colors(12)[0]
     with pytest.raises(ValueError, match="positive int"):
         plotting.colors(0)
+
+
+def test_log_axis() -> None:
+    ax = Figure().add_subplot()
+    ax.plot([1, 2, 3], [1e-3, 1e-1, 10])
+    plotting.log_axis(ax)
+    assert ax.get_yscale() == "log" and ax.get_xscale() == "linear"
+    assert ax.yaxis.get_major_formatter()(1e-3, 0) == "$10^{-3}$"
+    plotting.log_axis(ax, "x", numticks=4)
+    assert ax.get_xscale() == "log"
+    with pytest.raises(ValueError, match="axis must be 'x' or 'y'"):
+        plotting.log_axis(ax, "z")
+    with pytest.raises(ValueError, match="numticks must be an int >= 2"):
+        plotting.log_axis(ax, "x", numticks=1)

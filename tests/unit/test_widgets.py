@@ -234,3 +234,42 @@ def test_static_sliders_show_the_right_frame_in_a_browser() -> None:
             assert not errors, errors
         finally:
             browser.close()
+
+
+def test_precompute_draws_each_position_once() -> None:
+    calls = []
+
+    def draw(fig, a, b):  # noqa: ANN001
+        calls.append((a, b))
+        fig.add_subplot().plot([0, a], [0, b])
+
+    figure = widgets.slider_figure(draw, a=[1, 2], b=[3, 4, 5], precompute=True)
+    box = figure.widget()
+    assert sorted(calls) == sorted(figure_positions := [(a, b) for a in (1, 2) for b in (3, 4, 5)])
+    box.sliders["a"].value = 2
+    box.sliders["b"].value = 5
+    box.sliders["a"].value = 1
+    assert len(calls) == len(figure_positions)  # slider moves only look frames up
+    assert box.image.value == figure.render(a=1, b=5)
+
+
+def test_without_precompute_every_move_draws() -> None:
+    calls = []
+    figure = widgets.slider_figure(lambda fig, a: calls.append(a), a=[1, 2])
+    box = figure.widget()
+    box.sliders["a"].value = 2
+    box.sliders["a"].value = 1
+    assert calls == [1, 2, 1]
+
+
+def test_layout_option() -> None:
+    figure = widgets.slider_figure(draw_line, slope=[1], layout=None)
+    figure.render(slope=1)
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+    assert not isinstance(figure._figure.get_layout_engine(), ConstrainedLayoutEngine)
+    default = widgets.slider_figure(draw_line, slope=[1])
+    default.render(slope=1)
+    assert isinstance(default._figure.get_layout_engine(), ConstrainedLayoutEngine)
+    with pytest.raises(ValueError, match="layout must be 'constrained', 'tight' or None"):
+        widgets.slider_figure(draw_line, slope=[1], layout="grid")
