@@ -1,7 +1,7 @@
 # Two commands do all set-up on a fresh machine (see README.md):
 #   make book   build the website into _build/html (creates .venv and installs on first use)
 #   make test   run every test: helpers, every notebook under nbval, the book build, the site
-# Also: make lab, make serve, make student, make clean.
+# Also: make lab, make serve, make student, make bench, make clean.
 
 PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
 VENV := .venv
@@ -15,7 +15,7 @@ CELL_TIMEOUT := 240
 DLBOOK_CIFAR10_NPZ ?= $(abspath $(wildcard ../shared/data/cifar10-mini.npz))
 export DLBOOK_CIFAR10_NPZ
 
-.PHONY: help book lab serve student test test-unit test-notebooks test-build test-site browser-setup clean
+.PHONY: help book lab serve student bench test test-unit test-notebooks test-build test-site browser-setup clean
 
 help:
 	@sed -n '1,6p' Makefile
@@ -81,6 +81,15 @@ ifeq ($(CHROMIUM),)
 	@command -v chromium >/dev/null || echo "!!! NO CHROMIUM: THE BROWSER TESTS WILL BE SKIPPED (apt-get install chromium)"
 endif
 	@$(PY) tests/site/browser_assets.py --site $(or $(DLBOOK_SITE_DIR),_build/html)
+
+# Speed measurements, each next to its comparison (benchmarks/README.md); writes
+# benchmarks/results.md and results.json. Run it on an otherwise idle machine.
+$(VENV)/.bench-installed: $(VENV)/.dev-installed requirements-bench.txt
+	$(PY) -m pip install --quiet -r requirements-bench.txt
+	@touch $@
+
+bench: $(VENV)/.bench-installed
+	$(PY) -m benchmarks.run
 
 clean:
 	rm -rf _build .pytest_cache

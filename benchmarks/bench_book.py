@@ -1,0 +1,67 @@
+"""The whole book: execute every notebook (the nbval run) and rebuild the site from a warm cache.
+
+The nbval run also records every slider figure's frame times (``DLBOOK_SLIDER_TIMINGS``):
+each static frame is exactly what a live slider update costs (``draw`` plus encoding).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from benchmarks.common import Row
+from tools.toc import ROOT, notebooks
+
+SLIDER_BUDGET_S = 0.150
+
+
+def _run(command: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def run(repeats: int = 1) -> list[Row]:
+    """Time one full nbval run and one warm rebuild; summarise every slider's frame times."""
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        timings = Path(tmp) / "sliders.jsonl"
+        cache = Path(tmp) / "jupyter_cache"
+        env = {**os.environ, "DLBOOK_STATIC": "1", "DLBOOK_SLIDER_TIMINGS": str(timings)}
+        paths = [str(p.relative_to(ROOT)) for p in notebooks()]
+        nbval = _run([sys.executable, "-m", "pytest", "-q", "-p", "tools.nbval_cache", "--nbval-lax",
+                      "--nbval-current-env", "--nbval-cache-dir", str(cache), *paths], env)
+        rows.append(Row("whole book", f"execute all {len(paths)} notebooks (nbval)", "s", nbval,
+                        budget="test command <= 30 min in all", runs=1))
+        out = Path(tmp) / "site"
+        jb = str(Path(sys.executable).with_name("jupyter-book"))
+        build = [jb, "build", ".", "--path-output", str(out), "-W", "-n", "--keep-going"]
+        config_env = {**env, "DLBOOK_SLIDER_TIMINGS": ""}
+        # first build fills the Sphinx environment from the nbval cache; the second is the warm rebuild
+        (out / "_build").mkdir(parents=True)
+        os.symlink(cache, out / "_build" / ".jupyter_cache")
+        _run(build, config_env)
+        warm = [_run(build, config_env) for _ in range(max(repeats, 1))]
+        rows.append(Row("whole book", "rebuild the website, warm cache, nothing changed", "s",
+                        statistics.median(warm), budget="seconds", runs=len(warm)))
+        for line in timings.read_text(encoding="utf-8").splitlines() if timings.exists() else []:
+            record = json.loads(line)
+            seconds = np.asarray(record["seconds"])
+            note = f"p95 {np.percentile(seconds, 95) * 1000:.0f} ms over {len(seconds)} positions"
+            if record["precompute"]:
+                note += "; precomputed when shown, so a live slider move only swaps images"
+            rows.append(Row(
+                "slider latency", f"{record['folder']}: {record['draw']}({', '.join(record['sliders'])})",
+                "ms", float(np.median(seconds) * 1000), budget=f"<= {SLIDER_BUDGET_S * 1000:.0f} ms",
+                notes=note, runs=len(seconds),
+                extra={"p95_ms": float(np.percentile(seconds, 95) * 1000)},
+            ))
+    return rows
