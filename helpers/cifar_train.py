@@ -398,7 +398,7 @@ def train(model: nn.Module, train_x: torch.Tensor, train_y: torch.Tensor,
             losses.append(loss.detach())
             hits.append((logits.detach().argmax(1) == train_y[index]).sum())
             seen += len(index)
-            history.lr.append(lr)
+            history.lr.append(optimizer.param_groups[0]["lr"])  # what the step used
             step += 1
             bar.update(1)
             if i in eval_steps:

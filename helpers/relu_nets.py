@@ -8,7 +8,8 @@ exactly instead of being guessed from a grid:
   layers and returns the function as a :class:`PiecewiseLinear` (breakpoints, slopes,
   intercepts), so :func:`count_kinks` is exact (up to floating-point round-off);
 - :func:`activation_regions_2d` cuts a square into the convex polygons on which a
-  network with two inputs has a fixed activation pattern.
+  network with two inputs has a fixed activation pattern, and merges neighbouring
+  polygons that carry the same affine map into the network's linear regions.
 
 Constructions with a known answer: :func:`sawtooth_net` (``teeth**depth`` pieces on
 [0, 1]) and :func:`interpolation_net` (one hidden layer through given points).
@@ -301,10 +302,63 @@ class Regions2D:
     polygons: tuple[np.ndarray, ...]
     patterns: tuple[tuple[bool, ...], ...]
     half_width: float
+    jacobians: np.ndarray  # (regions, outputs, 2): the network is x -> J x + c on a region
+    offsets: np.ndarray  # (regions, outputs)
 
     @property
     def count(self) -> int:
+        """The number of activation regions in the square."""
         return len(self.polygons)
+
+    def linear_labels(self) -> np.ndarray:
+        """For every activation region, the index of the linear region it belongs to.
+
+        Neighbouring polygons (sharing a stretch of edge) whose affine maps agree are
+        merged: a linear region is a connected union of them on which the network is one
+        affine function.
+        """
+        maps = np.concatenate([self.jacobians.reshape(self.count, -1), self.offsets], axis=1)
+        scale = np.abs(maps).max(initial=0.0) + 1e-300
+        parent = list(range(self.count))
+
+        def root(i: int) -> int:
+            while parent[i] != i:
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            return i
+
+        for i in range(self.count):
+            for j in range(i + 1, self.count):
+                if (np.abs(maps[i] - maps[j]).max() <= 1e-9 * scale
+                        and _share_edge(self.polygons[i], self.polygons[j], self.half_width)):
+                    parent[root(j)] = root(i)
+        roots = [root(i) for i in range(self.count)]
+        return np.unique(roots, return_inverse=True)[1].reshape(-1)
+
+    @property
+    def n_linear(self) -> int:
+        """The number of linear regions in the square (at most :attr:`count`)."""
+        return int(self.linear_labels().max(initial=-1) + 1)
+
+
+def _share_edge(p: np.ndarray, q: np.ndarray, half_width: float) -> bool:
+    """Whether two convex polygons share a stretch of boundary of positive length."""
+    tol = 1e-9 * half_width
+    for i in range(len(p)):
+        a, b = p[i], p[(i + 1) % len(p)]
+        d = b - a
+        length = float(np.hypot(*d))
+        if length <= tol:
+            continue
+        u = d / length
+        for k in range(len(q)):
+            c, e = q[k], q[(k + 1) % len(q)]
+            if max(abs(u[0] * (c - a)[1] - u[1] * (c - a)[0]), abs(u[0] * (e - a)[1] - u[1] * (e - a)[0])) > tol:
+                continue  # not on the same line
+            lo, hi = sorted((float(u @ (c - a)), float(u @ (e - a))))
+            if min(hi, length) - max(lo, 0.0) > tol:
+                return True
+    return False
 
 
 def polygon_area(poly: np.ndarray) -> float:
@@ -332,6 +386,8 @@ def activation_regions_2d(net: ReLUNet, half_width: float) -> Regions2D:
 
     Each region is split by every unit's zero line in turn (the pre-activation is affine on
     a region). The count is exact for the square; on the whole plane there may be more.
+    The result also holds the network's affine map on every region, from which
+    :meth:`Regions2D.linear_labels` merges them into linear regions.
     """
     if not isinstance(net, ReLUNet):
         raise TypeError(f"net must be a ReLUNet (see make_net), got {type(net).__name__}")
@@ -367,7 +423,10 @@ def activation_regions_2d(net: ReLUNet, half_width: float) -> Regions2D:
                 mask = np.array(bits, dtype=np.float64)
                 split.append((piece, pattern + bits, za * mask[:, None], zc * mask))
         regions = split
-    return Regions2D(tuple(p for p, *_ in regions), tuple(q for _, q, *_ in regions), r)
+    w_out, b_out = net.weights[-1], net.biases[-1]
+    return Regions2D(tuple(p for p, *_ in regions), tuple(q for _, q, *_ in regions), r,
+                     jacobians=np.array([w_out @ a for *_, a, _ in regions]).reshape(len(regions), -1, 2),
+                     offsets=np.array([w_out @ c + b_out for *_, c in regions]).reshape(len(regions), -1))
 
 
 def arrangement_half_width(net: ReLUNet) -> float:

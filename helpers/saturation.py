@@ -63,6 +63,8 @@ def train_sigmoid_unit(x: np.ndarray, y: np.ndarray, w0: np.ndarray, *, loss: Lo
     w0 = np.asarray(w0, dtype=np.float64)
     if x.ndim != 2 or y.shape != (len(x),):
         raise ValueError(f"x must be (n, d) and y (n,), got {x.shape} and {y.shape}")
+    if not np.isin(y, (0.0, 1.0)).all():
+        raise ValueError(f"y must hold the labels 0 and 1 only, got values {np.unique(y)[:5]}")
     if w0.shape != (x.shape[1] + 1,):
         raise ValueError(f"w0 must have shape ({x.shape[1] + 1},) (weights then bias), got {w0.shape}")
     if loss not in LOSSES:

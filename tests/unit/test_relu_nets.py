@@ -205,6 +205,34 @@ def test_deep_regions_contain_every_sampled_pattern(widths: list[int]) -> None:
     assert regions.count <= bound
 
 
+def test_linear_regions_merge_neighbours_with_the_same_affine_map() -> None:
+    # relu(x1) - relu(x1) is identically zero: two activation regions, one linear region
+    cancel = rn.make_net([[[1.0, 0.0], [1.0, 0.0]], [[1.0, -1.0]]], [np.zeros(2), [0.0]])
+    regions = rn.activation_regions_2d(cancel, 1.0)
+    assert (regions.count, regions.n_linear) == (2, 1)
+    assert np.allclose(regions.jacobians, 0.0) and np.allclose(regions.offsets, 0.0)
+    # relu(x1) + relu(-x1) = |x1|: two regions with different maps stay apart
+    absolute = rn.make_net([[[1.0, 0.0], [-1.0, 0.0]], [[1.0, 1.0]]], [np.zeros(2), [0.0]])
+    assert rn.activation_regions_2d(absolute, 1.0).n_linear == 2
+    # relu(x1) + 0 relu(x2): four quadrants, but f = x1 on the right half and 0 on the left
+    quads = rn.make_net([[[1.0, 0.0], [0.0, 1.0]], [[1.0, 0.0]]], [np.zeros(2), [0.0]])
+    regions = rn.activation_regions_2d(quads, 1.0)
+    assert (regions.count, regions.n_linear) == (4, 2)
+    right = [poly[:, 0].mean() > 0 for poly in regions.polygons]
+    labels = regions.linear_labels()
+    assert len(set(labels[right])) == len(set(labels[np.logical_not(right)])) == 1
+
+
+def test_maps_of_the_regions_are_the_network() -> None:
+    net = rn.random_net(2, [4, 4], seed=3)
+    regions = rn.activation_regions_2d(net, 2.0)
+    for poly, jac, off in zip(regions.polygons, regions.jacobians, regions.offsets):
+        x = poly.mean(axis=0)
+        assert np.allclose(net(x[None])[0], jac @ x + off)
+    # a random network has as many linear regions as activation regions (no two maps agree)
+    assert regions.n_linear == regions.count
+
+
 def test_regions_reject_bad_input() -> None:
     with pytest.raises(ValueError, match="2 inputs"):
         rn.activation_regions_2d(rn.random_net(1, [3], seed=0), 1.0)

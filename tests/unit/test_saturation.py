@@ -106,3 +106,5 @@ def test_train_sigmoid_unit_bad_input() -> None:
         saturation.train_sigmoid_unit(x, y, np.zeros(3), loss="mse")
     with pytest.raises(ValueError, match="lr must be positive"):
         saturation.train_sigmoid_unit(x, y, np.zeros(3), loss="cross_entropy", lr=0.0)
+    with pytest.raises(ValueError, match="y must hold the labels 0 and 1 only"):
+        saturation.train_sigmoid_unit(x, 2 * y - 1, np.zeros(3), loss="cross_entropy")
