@@ -1,5 +1,8 @@
 """The whole book: execute every notebook (the nbval run) and rebuild the site from a warm cache.
 
+Each notebook's execution time (its cells under nbval, kernel start excluded) is compared
+with the budget its chapter issue sets.
+
 The nbval run also records every slider figure's frame times (``DLBOOK_SLIDER_TIMINGS``):
 each static frame is exactly what a live slider update costs (``draw`` plus encoding).
 """
@@ -21,6 +24,24 @@ from benchmarks.common import Row
 from tools.toc import ROOT, notebooks
 
 SLIDER_BUDGET_S = 0.150
+# seconds each notebook may take to execute on the 2-core CPU, by chapter folder (the chapter issues)
+NOTEBOOK_BUDGET_S = {"00_start": 60, "01_linear_networks": 60, "02_approximation": 60,
+                     "03_backprop": 90, "04_parity": 90, "05_cifar10": 120}
+
+
+def _notebook_rows(cache: Path) -> list[Row]:
+    """One row per notebook: the seconds its cells took under nbval, against its chapter's budget."""
+    from jupyter_cache import get_cache
+
+    rows = []
+    for record in sorted(get_cache(str(cache)).list_cache_records(), key=lambda r: r.uri):
+        path = Path(record.uri).resolve().relative_to(ROOT)
+        budget = NOTEBOOK_BUDGET_S[path.parts[1]]
+        seconds = float(record.data["execution_seconds"])
+        rows.append(Row("notebook execution", str(path.with_suffix("")), "s", seconds,
+                        budget=f"<= {budget} s", runs=1,
+                        notes="within budget" if seconds <= budget else "OVER BUDGET"))
+    return rows
 
 
 def _run(command: list[str], env: dict[str, str]) -> float:
@@ -41,6 +62,7 @@ def run(repeats: int = 1) -> list[Row]:
                       "--nbval-current-env", "--nbval-cache-dir", str(cache), *paths], env)
         rows.append(Row("whole book", f"execute all {len(paths)} notebooks (nbval)", "s", nbval,
                         budget="test command <= 30 min in all", runs=1))
+        notebook_rows = _notebook_rows(cache)
         out = Path(tmp) / "site"
         jb = str(Path(sys.executable).with_name("jupyter-book"))
         build = [jb, "build", ".", "--path-output", str(out), "-W", "-n", "--keep-going"]
@@ -64,4 +86,4 @@ def run(repeats: int = 1) -> list[Row]:
                 notes=note, runs=len(seconds),
                 extra={"p95_ms": float(np.percentile(seconds, 95) * 1000)},
             ))
-    return rows
+    return rows + notebook_rows
