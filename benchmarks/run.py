@@ -25,7 +25,7 @@ def _format(value: float | None, unit: str) -> str:
     if value is None:
         return "–"
     if unit == "ms":
-        return f"{value:.0f} ms"
+        return f"{value:.2f} ms" if value < 1 else f"{value:.1f} ms" if value < 10 else f"{value:.0f} ms"
     if unit == "s":
         return f"{value:.2f} s" if value < 10 else f"{value:.1f} s"
     return f"{value:,.0f} {unit}"

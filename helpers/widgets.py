@@ -9,7 +9,10 @@ Every interactive figure in the book is made by :func:`slider_figure`::
     slider_figure(draw, depth=range(1, 6), width=[2, 4, 8, 16])
 
 In JupyterLab, Colab and Binder this is a live ipywidgets figure (works with
-ipywidgets 7.7 and 8): moving a slider calls ``draw`` again. When the book is built
+ipywidgets 7.7 and 8). Drawing a matplotlib figure takes 0.1 to 0.5 s on a laptop CPU,
+too slow for a slider, so by default every position is drawn once when the figure is
+shown (with a progress bar) and moving a slider only swaps images; ``precompute=False``
+draws on every move instead. When the book is built
 for the website (environment variable ``DLBOOK_STATIC=1``, set by the Makefile) the
 same call precomputes one frame per slider position and shows them with browser
 controls that need no kernel.
@@ -39,7 +42,8 @@ STATIC_ENV = "DLBOOK_STATIC"
 """Set to ``1`` while the notebooks are executed for the static website."""
 
 TIMING_ENV = "DLBOOK_SLIDER_TIMINGS"
-"""If set to a file path, every static render appends its frame times there (JSON lines)."""
+"""If set to a file path, every static render appends its frame times and the times of
+live slider moves there (JSON lines); ``make bench`` reads them."""
 
 MAX_STATIC_FRAMES = 60
 """Default cap on the frames one static slider figure stores in the page."""
@@ -104,7 +108,7 @@ class SliderFigure:
         dpi: int = 80,
         max_static_frames: int = MAX_STATIC_FRAMES,
         layout: str | None = "constrained",
-        precompute: bool = False,
+        precompute: bool = True,
     ) -> None:
         if not callable(draw):
             raise TypeError(f"slider_figure(): draw must be callable, got {type(draw).__name__}")
@@ -199,7 +203,10 @@ class SliderFigure:
         if self.precompute:
             total = int(np.prod([len(v) for v in self.values.values()]))
             for values in progress(self.positions(), total=total, desc="drawing every position"):
-                self.render(**values)
+                try:
+                    self.render(**values)
+                except Exception:  # noqa: BLE001 - shown under the figure when that position is chosen
+                    pass
         image = w.Image(format=IMAGE_FORMAT, value=self.render(**self.default_values()))
         message = w.HTML(value="")
         sliders = {}
@@ -292,14 +299,30 @@ class SliderFigure:
             script=_STATIC_SCRIPT,
         )
 
+    def live_move_seconds(self) -> list[float]:
+        """Seconds each slider move of the live widget takes in the kernel: every slider
+        through all its values, the others at their defaults (after the widget is built)."""
+        box = self.widget()
+        seconds = []
+        for name, options in self.values.items():
+            for value in [*options[1:], options[0]] if len(options) > 1 else []:
+                start = time.perf_counter()
+                box.sliders[name].value = value
+                seconds.append(time.perf_counter() - start)
+            box.sliders[name].value = options[self.default_index[name]]
+        box.close()
+        return seconds
+
     def _record_timings(self, seconds: list[float]) -> None:
         path = os.environ.get(TIMING_ENV)
         if not path:
             return
+        moves = self.live_move_seconds()
         record = {"folder": os.path.basename(os.getcwd()),  # notebooks run in their folder
                   "draw": getattr(self.draw, "__qualname__", repr(self.draw)),
                   "sliders": list(self.values), "precompute": self.precompute,
-                  "seconds": seconds}
+                  "seconds": seconds, "moves": moves,
+                  "positions": int(np.prod([len(v) for v in self.values.values()]))}
         with open(path, "a", encoding="utf-8") as handle:
             handle.write(json.dumps(record) + "\n")
 
@@ -322,7 +345,7 @@ def slider_figure(
     dpi: int = 80,
     max_static_frames: int = MAX_STATIC_FRAMES,
     layout: str | None = "constrained",
-    precompute: bool = False,
+    precompute: bool = True,
     **sliders: Sequence[Any],
 ) -> SliderFigure:
     """An interactive figure: ``draw(fig, **values)`` redrawn whenever a slider moves.
@@ -331,9 +354,10 @@ def slider_figure(
     array), e.g. ``depth=range(1, 6)``. ``defaults`` picks the first position
     (otherwise each slider's first value), ``labels`` the text beside each slider.
     ``layout=None`` keeps matplotlib's fixed margins, about twice as fast to redraw as
-    the default constrained layout (position the axes yourself). ``precompute=True``
-    draws every position once when the figure is shown, so that slow figures (large
-    scatter plots, many panels) respond at once afterwards.
+    the default constrained layout (position the axes yourself). By default every
+    position is drawn once when the figure is shown, so that slider moves afterwards
+    only swap images; ``precompute=False`` draws on every move instead (for grids too
+    large to draw up front).
     Return it as the last expression of a cell so the notebook displays it.
     """
     return SliderFigure(

@@ -128,6 +128,8 @@ def test_static_mode_display_and_timings(tmp_path: Path, monkeypatch: pytest.Mon
     assert 'class="slider-figure"' in shown[0].data
     record = json.loads(log.read_text().splitlines()[0])
     assert record["sliders"] == ["slope"] and len(record["seconds"]) == 2
+    # the live widget's slider moves are timed too: to slope 2 and back to 1
+    assert len(record["moves"]) == 2 and record["positions"] == 2 and record["precompute"]
 
 
 def test_live_mode_displays_widget(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -255,11 +257,27 @@ def test_precompute_draws_each_position_once() -> None:
 
 def test_without_precompute_every_move_draws() -> None:
     calls = []
-    figure = widgets.slider_figure(lambda fig, a: calls.append(a), a=[1, 2])
+    figure = widgets.slider_figure(lambda fig, a: calls.append(a), a=[1, 2], precompute=False)
     box = figure.widget()
     box.sliders["a"].value = 2
     box.sliders["a"].value = 1
     assert calls == [1, 2, 1]
+
+
+def test_precompute_is_the_default_and_survives_a_failing_position() -> None:
+    calls = []
+
+    def draw(fig, x):  # noqa: ANN001
+        calls.append(x)
+        if x == 3:
+            raise ValueError("no figure for x=3")
+
+    box = widgets.slider_figure(draw, x=[1, 2, 3]).widget()
+    assert calls == [1, 2, 3]  # drawn up front
+    box.sliders["x"].value = 2
+    assert calls == [1, 2, 3] and box.message.value == ""
+    box.sliders["x"].value = 3
+    assert "ValueError: no figure for x=3" in box.message.value
 
 
 def test_layout_option() -> None:
