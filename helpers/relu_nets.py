@@ -450,14 +450,22 @@ def arrangement_half_width(net: ReLUNet) -> float:
     return 1.5 * max(reach) + 1.0
 
 
-def draw_regions(ax: Axes, regions: Regions2D, *, title: str) -> None:
-    """Colour every activation region of ``regions`` (colours drawn at random from a palette)."""
+def draw_regions(ax: Axes, regions: Regions2D, *, title: str, labels: np.ndarray | None = None) -> None:
+    """Colour the regions of ``regions`` (colours drawn at random from a palette).
+
+    By default every activation region gets its own colour; with ``labels`` (e.g.
+    :meth:`Regions2D.linear_labels`) regions with the same label share one. White lines
+    are the boundaries of the activation regions.
+    """
     colors = np.array([
         "#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442",
         "#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77", "#CC6677",
     ])
-    order = np.random.default_rng(0).permutation(max(regions.count, 1)) % len(colors)
-    ax.add_collection(PolyCollection(list(regions.polygons), facecolors=colors[order[: regions.count]],
+    groups = np.arange(regions.count) if labels is None else np.asarray(labels)
+    if groups.shape != (regions.count,):
+        raise ValueError(f"labels must have one entry per region, shape ({regions.count},), got {groups.shape}")
+    order = np.random.default_rng(0).permutation(max(int(groups.max(initial=0)) + 1, 1)) % len(colors)
+    ax.add_collection(PolyCollection(list(regions.polygons), facecolors=colors[order[groups]],
                                      edgecolors="white", linewidths=0.4))
     r = regions.half_width
     ax.set_xlim(-r, r)
