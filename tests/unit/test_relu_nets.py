@@ -246,10 +246,10 @@ def test_regions_reject_bad_input() -> None:
 def test_draw_functions_label_their_axes() -> None:
     fig = Figure()
     ax1, ax2 = fig.subplots(1, 2)
-    rn.draw_regions(ax1, rn.activation_regions_2d(rn.random_net(2, [3], seed=1), 2.0), title="regions")
+    regions = rn.activation_regions_2d(rn.random_net(2, [3], seed=1), 2.0)
+    rn.draw_regions(ax1, regions, title="regions")
     rn.draw_pieces(ax2, rn.pieces_1d(rn.sawtooth_net(2, 2)), -0.5, 1.5, title="pieces")
     assert ax1.get_title() == "regions" and ax2.get_xlabel() == "input $x$"
-    regions = rn.activation_regions_2d(rn.random_net(2, [3], seed=1), 2.0)
+    assert "kinks in view: 5" in [t.get_text() for t in ax2.get_legend().get_texts()]
     with pytest.raises(ValueError, match="labels must have one entry per region"):
         rn.draw_regions(Figure().subplots(), regions, title="t", labels=np.zeros(regions.count + 1, dtype=int))
-    assert "kinks in view: 5" in [t.get_text() for t in ax2.get_legend().get_texts()]
