@@ -83,6 +83,12 @@ def _check_images(name: str, images: object) -> torch.Tensor:
     return images
 
 
+def _layout(images: torch.Tensor) -> torch.memory_format:
+    """The memory format to hand back: channels-last stays channels-last."""
+    channels_last = images.is_contiguous(memory_format=torch.channels_last) and not images.is_contiguous()
+    return torch.channels_last if channels_last else torch.contiguous_format
+
+
 def crop_flip(images: torch.Tensor, pad: int, tops: torch.Tensor, lefts: torch.Tensor,
               flips: torch.Tensor, mode: str = "reflect") -> torch.Tensor:
     """Pad every image by ``pad`` pixels, cut out the original size at (``tops``, ``lefts``),
@@ -102,7 +108,7 @@ def crop_flip(images: torch.Tensor, pad: int, tops: torch.Tensor, lefts: torch.T
             raise ValueError(f"crop_flip(): {name} must be a tensor of shape ({n},)")
     if int(tops.min()) < 0 or int(tops.max()) > 2 * pad or int(lefts.min()) < 0 or int(lefts.max()) > 2 * pad:
         raise ValueError(f"crop_flip(): tops and lefts must lie in 0..{2 * pad} for pad={pad}")
-    channels_last = images.is_contiguous(memory_format=torch.channels_last) and not images.is_contiguous()
+    layout = _layout(images)
     if pad:
         padded = F.pad(images, (pad, pad, pad, pad), mode=mode)
         rows = (tops.view(n, 1) + torch.arange(h, device=images.device)).view(n, 1, h, 1)
@@ -111,7 +117,7 @@ def crop_flip(images: torch.Tensor, pad: int, tops: torch.Tensor, lefts: torch.T
         channel = torch.arange(c, device=images.device).view(1, c, 1, 1)
         images = padded[batch, channel, rows, cols]
     out = torch.where(flips.view(n, 1, 1, 1).bool(), images.flip(-1), images)
-    return out.contiguous(memory_format=torch.channels_last if channels_last else torch.contiguous_format)
+    return out.contiguous(memory_format=layout)
 
 
 def random_crop_flip(images: torch.Tensor, pad: int = 4, flip: bool = True,
@@ -144,7 +150,7 @@ def cutout(images: torch.Tensor, size: int, generator: torch.Generator | None = 
     rows = torch.arange(h, device=images.device).view(1, 1, h, 1)
     cols = torch.arange(w, device=images.device).view(1, 1, 1, w)
     mask = (rows >= top) & (rows < top + size) & (cols >= left) & (cols < left + size)
-    return images.masked_fill(mask, 0)
+    return images.masked_fill(mask, 0).contiguous(memory_format=_layout(images))
 
 
 # ----------------------------------------------------------------------------- configuration

@@ -19,6 +19,16 @@ def images(n: int = 6, size: int = 8, seed: int = 0) -> torch.Tensor:
     return torch.randn(n, 3, size, size, generator=torch.Generator().manual_seed(seed))
 
 
+def tiny_npz(folder: Path, n_train: int, n_test: int, seed: int = 0) -> Path:
+    """Synthetic pixels in the offline format: for the plumbing of loading and the script only."""
+    rng = np.random.default_rng(seed)
+    npz = folder / "tiny.npz"
+    np.savez(npz, x_train=rng.integers(0, 256, (n_train, 32, 32, 3), dtype=np.uint8),
+             y_train=np.arange(n_train) % 10, x_test=rng.integers(0, 256, (n_test, 32, 32, 3), dtype=np.uint8),
+             y_test=np.arange(n_test) % 10, classes=np.array(data.CLASSES))
+    return npz
+
+
 def test_crop_flip_matches_torchvision_functional() -> None:
     x = images()
     tops = torch.tensor([0, 1, 2, 3, 4, 8])
@@ -54,6 +64,8 @@ def test_channels_last_is_kept() -> None:
     x = images().contiguous(memory_format=torch.channels_last)
     out = ct.random_crop_flip(x, pad=2)
     assert out.is_contiguous(memory_format=torch.channels_last)
+    assert ct.cutout(out, 3).is_contiguous(memory_format=torch.channels_last)
+    assert ct.cutout(images(), 3).is_contiguous()
 
 
 def test_cutout_zeroes_one_square_per_image() -> None:
@@ -111,12 +123,7 @@ def test_train_uses_a_given_schedule_and_checks_its_length() -> None:
 
 def test_prepare_puts_everything_on_the_device_in_channels_last(tmp_path: Path,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    rng = np.random.default_rng(1)
-    npz = tmp_path / "tiny.npz"
-    np.savez(npz, x_train=rng.integers(0, 256, (4, 32, 32, 3), dtype=np.uint8), y_train=np.arange(4),
-             x_test=rng.integers(0, 256, (2, 32, 32, 3), dtype=np.uint8), y_test=np.arange(2),
-             classes=np.array(data.CLASSES))
-    monkeypatch.setenv(data.ENV_VAR, str(npz))
+    monkeypatch.setenv(data.ENV_VAR, str(tiny_npz(tmp_path, 4, 2)))
     train_x, train_y, val_x, val_y = ct.prepare(data.load_cifar10(verbose=False))
     assert train_x.shape == (4, 3, 32, 32) and val_x.shape == (2, 3, 32, 32)
     assert train_x.is_contiguous(memory_format=torch.channels_last)
@@ -158,13 +165,7 @@ def test_history_round_trip(tmp_path: Path) -> None:
 
 
 def test_script_runs_a_tiny_cpu_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # synthetic pixels in the offline format: this tests the script's plumbing only
-    rng = np.random.default_rng(0)
-    npz = tmp_path / "tiny.npz"
-    np.savez(npz, x_train=rng.integers(0, 256, (16, 32, 32, 3), dtype=np.uint8),
-             y_train=np.arange(16) % 10, x_test=rng.integers(0, 256, (8, 32, 32, 3), dtype=np.uint8),
-             y_test=np.arange(8) % 10, classes=np.array(data.CLASSES))
-    monkeypatch.setenv(data.ENV_VAR, str(npz))
+    monkeypatch.setenv(data.ENV_VAR, str(tiny_npz(tmp_path, 16, 8)))
     out = tmp_path / "run.json"
     history = ct.main(["--model", "resnet8", "--epochs", "2", "--batch-size", "8", "--device", "cpu",
                        "--eval-batch-size", "4", "--cutout", "4", "--lr", "0.05", "--out", str(out)])
@@ -174,6 +175,36 @@ def test_script_runs_a_tiny_cpu_run(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert loaded.info["parameters"] == 75_290 and "16 of 16 training" in loaded.info["data"]
     assert loaded.final["val_acc"] == loaded.final["val_acc_tta_flip+shift"]
     assert history.train_seconds == loaded.train_seconds
+
+
+@pytest.mark.parametrize(("amp", "dtype"), [("bf16", torch.bfloat16), ("fp16", torch.float16)])
+def test_the_gpu_recipes_mixed_precision_path_runs_on_the_cpu(amp: str, dtype: torch.dtype, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    # What a CUDA run does, on the CPU: images stored in the autocast dtype and channels-last,
+    # cropped, flipped and cut out as such tensors, convolutions under autocast, fp16 loss scaling.
+    monkeypatch.setenv(data.ENV_VAR, str(tiny_npz(tmp_path, 16, 8)))
+    train_x, *_ = ct.prepare(data.load_cifar10(verbose=False), "cpu", dtype, channels_last=True)
+    assert train_x.dtype == dtype and train_x.is_contiguous(memory_format=torch.channels_last)
+    augmented = ct.cutout(ct.random_crop_flip(train_x, 4), 12)
+    assert augmented.dtype == dtype and augmented.is_contiguous(memory_format=torch.channels_last)
+
+    conv_outputs: list[torch.dtype] = []
+    original = ct.build_model
+
+    def traced(name: str) -> torch.nn.Module:
+        model = original(name)
+        model.stem.register_forward_hook(lambda module, inputs, output: conv_outputs.append(output.dtype))
+        return model
+
+    monkeypatch.setattr(ct, "build_model", traced)
+    config = ct.TrainConfig(model="resnet8", epochs=2, batch_size=8, device="cpu", amp=amp, cutout=4,
+                            lr=0.05, eval_batch_size=4)
+    model, history = ct.run(config, verbose=False)
+    assert set(conv_outputs) == {dtype}, "every forward pass, training and evaluation, ran under autocast"
+    assert next(model.parameters()).dtype == torch.float32, "the weights themselves stay in float32"
+    assert history.info["amp"] == str(dtype).removeprefix("torch.") and history.info["channels_last"]
+    assert len(history.loss) == 4 and all(np.isfinite(history.loss))
+    assert 0 <= history.final["val_acc"] <= 1
 
 
 @pytest.mark.parametrize(
