@@ -32,8 +32,9 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from PIL import features
+from PIL import Image, features
 from tqdm.std import tqdm as _std_tqdm
 
 from .plotting import use_book_style
@@ -52,7 +53,7 @@ DrawFunction = Callable[..., Any]
 
 IMAGE_FORMAT = "webp" if features.check("webp") else "png"
 """Frames are lossless WebP (about a third of the size of PNG) where Pillow supports it."""
-_SAVE_OPTIONS: dict[str, Any] = {"pil_kwargs": {"lossless": True}} if IMAGE_FORMAT == "webp" else {}
+_SAVE_OPTIONS: dict[str, Any] = {"lossless": True} if IMAGE_FORMAT == "webp" else {}
 
 
 def static_mode() -> bool:
@@ -175,11 +176,15 @@ class SliderFigure:
             if self.layout is None:
                 # a placeholder engine: the book style's constrained default stays off
                 self._figure.set_layout_engine("none")
+            FigureCanvasAgg(self._figure)
         fig = self._figure
         fig.clear()
         self.draw(fig, **values)
+        # One Agg draw, then encode its pixels: savefig would lay the figure out twice.
+        fig.canvas.draw()
         buffer = io.BytesIO()
-        fig.savefig(buffer, format=IMAGE_FORMAT, dpi=self.dpi, **_SAVE_OPTIONS)
+        Image.fromarray(np.asarray(fig.canvas.buffer_rgba())).save(buffer, format=IMAGE_FORMAT,
+                                                                   **_SAVE_OPTIONS)
         image = buffer.getvalue()
         if self.precompute:
             self._frames[key] = image
