@@ -159,7 +159,7 @@ class TrainConfig:
     """Everything a run depends on. The defaults are the GPU recipe of the chapter."""
 
     model: str = "resnet18"
-    epochs: int = 20
+    epochs: int = 26
     batch_size: int = 512
     schedule: str = "warmup"
     lr: float = 0.2
@@ -237,7 +237,11 @@ class TrainConfig:
 # ----------------------------------------------------------------------------- results
 @dataclass
 class History:
-    """What a run records: per-step rate and loss, evaluations, timing."""
+    """What a run records: per-step rate and loss, evaluations, timing.
+
+    ``lr`` holds the rate each call of ``optimizer.step()`` used (NaN where the fp16 loss
+    scaler skipped a step).
+    """
 
     config: dict[str, Any]
     steps_per_epoch: int
@@ -375,6 +379,8 @@ def train(model: nn.Module, train_x: torch.Tensor, train_y: torch.Tensor,
                                 nesterov=config.nesterov and config.momentum > 0,
                                 weight_decay=config.weight_decay)
     scaler = torch.amp.GradScaler(device.type, enabled=amp_dtype == torch.float16)
+    used: list[float] = []  # the rate each call of optimizer.step() saw
+    hook = optimizer.register_step_pre_hook(lambda opt, args, kwargs: used.append(opt.param_groups[0]["lr"]))
     eval_steps = {min(steps_per_epoch, round(steps_per_epoch * (k + 1) / config.evals_per_epoch)) - 1
                   for k in range(config.evals_per_epoch)}
     history = History(config=asdict(config), steps_per_epoch=steps_per_epoch)
@@ -404,7 +410,7 @@ def train(model: nn.Module, train_x: torch.Tensor, train_y: torch.Tensor,
             losses.append(loss.detach())
             hits.append((logits.detach().argmax(1) == train_y[index]).sum())
             seen += len(index)
-            history.lr.append(optimizer.param_groups[0]["lr"])  # what the step used
+            history.lr.append(used.pop() if used else math.nan)  # NaN: the fp16 scaler skipped the step
             step += 1
             bar.update(1)
             if i in eval_steps:
@@ -426,6 +432,7 @@ def train(model: nn.Module, train_x: torch.Tensor, train_y: torch.Tensor,
                 _sync(device)
                 started = time.perf_counter()
     bar.close()
+    hook.remove()
     if not all(math.isfinite(v) for v in history.loss):
         raise FloatingPointError("train(): the loss became NaN or infinite; lower the learning rate")
     return history
@@ -510,8 +517,9 @@ def plot_history(fig: Figure, runs: dict[str, History], *, title: str = "") -> N
                     label=f"{name}, validation")
     left.set_yscale("log")
     label(left, title="Cross-entropy loss (log scale)", xlabel="epoch", ylabel="loss")
-    right.axhline(0.1, color="black", linestyle=":", linewidth=1, label="chance")
+    chance = right.axhline(0.1, color="black", linestyle=":", linewidth=1, label="chance (10 classes)")
     label(right, title="Accuracy", xlabel="epoch", ylabel="accuracy", legend=False)
+    right.legend(handles=[chance])  # the runs' colours and styles are explained on the left
     if title:
         fig.suptitle(title)
 

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 import torch
 import torchvision.transforms.functional as TF
+from torch.optim.optimizer import register_optimizer_step_post_hook, register_optimizer_step_pre_hook
 
 from helpers import cifar_train as ct
 from helpers import data
@@ -121,6 +122,38 @@ def test_train_uses_a_given_schedule_and_checks_its_length() -> None:
         ct.train(model, x, y, x, y, config, schedule=Annealed(0.1, 0.5, 5))
 
 
+def test_history_lr_is_the_rate_each_step_applied() -> None:
+    # Measured from the weights, not from how train() records it: without momentum and
+    # weight decay every step is w <- w - lr * grad.
+    from helpers.schedules import Annealed
+
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(3 * 4 * 4, 10))
+    weight = model[1].weight
+    x, y = torch.randn(8, 3, 4, 4), torch.arange(8) % 10
+    config = ct.TrainConfig(epochs=3, batch_size=4, momentum=0.0, weight_decay=0.0, augment=False,
+                            device="cpu", tta="none")
+    seen: dict[str, torch.Tensor] = {}
+    applied: list[float] = []
+
+    def before(*_: object) -> None:
+        seen["w"], seen["g"] = weight.detach().clone(), weight.grad.detach().clone()
+
+    def after(*_: object) -> None:
+        change = seen["w"] - weight.detach()
+        applied.append(float((change * seen["g"]).sum() / (seen["g"] ** 2).sum()))
+
+    hooks = (register_optimizer_step_pre_hook(before),
+             register_optimizer_step_post_hook(after))
+    try:
+        history = ct.train(model, x, y, x, y, config, schedule=Annealed(0.1, 0.5, 6))
+    finally:
+        for hook in hooks:
+            hook.remove()
+    np.testing.assert_allclose(applied, Annealed(0.1, 0.5, 6).values(), rtol=1e-4)
+    np.testing.assert_allclose(history.lr, applied, rtol=1e-4)
+
+
 def test_prepare_puts_everything_on_the_device_in_channels_last(tmp_path: Path,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(data.ENV_VAR, str(tiny_npz(tmp_path, 4, 2)))
@@ -143,6 +176,7 @@ def test_plot_history_draws_both_panels() -> None:
     left, right = fig.axes
     assert len(left.lines) == 4 and left.get_yscale() == "log" and left.get_legend() is not None
     assert right.get_title() == "Accuracy" and len(right.lines) == 5
+    assert [text.get_text() for text in right.get_legend().get_texts()] == ["chance (10 classes)"]
     with pytest.raises(ValueError, match="at least one run"):
         ct.plot_history(Figure(), {})
 
