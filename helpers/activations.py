@@ -47,12 +47,13 @@ ACTIVATIONS: dict[str, Callable[[Any], np.ndarray]] = {
 
 DERIVATIVES: dict[str, Callable[[Any], np.ndarray]] = {
     "ReLU": lambda x: prelu_derivative(x, 0.0),
-    "absolute value": lambda x: np.where(_array(x) > 0, 1.0, -1.0),
+    "absolute value": lambda x: np.where(_array(x) > 0, 1.0, -1.0),  # -1 at 0 (not sign(0) = 0)
     "leaky ReLU (0.01)": lambda x: prelu_derivative(x, 0.01),
     "sigmoid": lambda x: sigmoid(x) * (1.0 - sigmoid(x)),
     "tanh": lambda x: 1.0 - np.tanh(_array(x)) ** 2,
 }
-"""The derivatives (piecewise-linear ones take the left value at the kink 0)."""
+"""The derivatives. At the kink 0 the piecewise-linear ones take the left slope: ReLU 0, |x| -1,
+leaky ReLU 0.01."""
 
 
 def maxout(z: Any, group_size: int) -> np.ndarray:

@@ -18,6 +18,16 @@ def test_derivatives_match_finite_differences(name: str) -> None:
     np.testing.assert_allclose(df(AWAY), (f(AWAY + h) - f(AWAY - h)) / (2 * h), atol=1e-6)
 
 
+def test_derivatives_at_the_kink_are_the_left_slopes() -> None:
+    zero = np.array([0.0])
+    expected = {"ReLU": 0.0, "absolute value": -1.0, "leaky ReLU (0.01)": 0.01}
+    for name, value in expected.items():
+        assert act.DERIVATIVES[name](zero)[0] == value, name
+        left = (act.ACTIVATIONS[name](zero) - act.ACTIVATIONS[name](zero - 1e-6))[0] / 1e-6
+        assert abs(left - value) < 1e-8, name
+    np.testing.assert_array_equal(act.prelu_derivative(np.array([-1.0, 0.0, 1.0]), 1.5), [1.5, 1.5, 1.0])
+
+
 def test_prelu_special_cases() -> None:
     np.testing.assert_array_equal(act.prelu(X, 0.0), np.maximum(X, 0))
     np.testing.assert_array_equal(act.prelu(X, -1.0), np.abs(X))
