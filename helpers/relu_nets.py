@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from math import comb
 from typing import Any
 
@@ -317,6 +318,11 @@ class Regions2D:
         merged: a linear region is a connected union of them on which the network is one
         affine function.
         """
+        return self._linear_labels.copy()
+
+    @cached_property
+    def _linear_labels(self) -> np.ndarray:
+        """The merge, done once per instance (it compares every pair of regions)."""
         maps = np.concatenate([self.jacobians.reshape(self.count, -1), self.offsets], axis=1)
         scale = np.abs(maps).max(initial=0.0) + 1e-300
         parent = list(range(self.count))
@@ -338,7 +344,7 @@ class Regions2D:
     @property
     def n_linear(self) -> int:
         """The number of linear regions in the square (at most :attr:`count`)."""
-        return int(self.linear_labels().max(initial=-1) + 1)
+        return int(self._linear_labels.max(initial=-1) + 1)
 
 
 def _share_edge(p: np.ndarray, q: np.ndarray, half_width: float) -> bool:

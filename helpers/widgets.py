@@ -196,6 +196,11 @@ class SliderFigure:
         for combo in itertools.product(*(self.values[n] for n in names)):
             yield dict(zip(names, combo))
 
+    @property
+    def n_positions(self) -> int:
+        """How many slider positions there are: the product of the sliders' lengths."""
+        return int(np.prod([len(v) for v in self.values.values()]))
+
     def default_values(self) -> dict[str, Any]:
         """The slider values shown first."""
         return {n: self.values[n][self.default_index[n]] for n in self.values}
@@ -206,8 +211,7 @@ class SliderFigure:
         import ipywidgets as w
 
         if self.precompute:
-            total = int(np.prod([len(v) for v in self.values.values()]))
-            for values in progress(self.positions(), total=total, desc="drawing every position"):
+            for values in progress(self.positions(), total=self.n_positions, desc="drawing every position"):
                 try:
                     self.render(**values)
                 except Exception:  # noqa: BLE001 - shown under the figure when that position is chosen
@@ -272,7 +276,7 @@ class SliderFigure:
             seconds.append(time.perf_counter() - start)
             frames.append(base64.b64encode(image).decode("ascii"))
         self._record_timings(seconds)
-        total = int(np.prod([len(v) for v in self.values.values()]))
+        total = self.n_positions
         note = ""
         if len(frames) < total:
             parts = [
@@ -327,7 +331,7 @@ class SliderFigure:
                   "draw": getattr(self.draw, "__qualname__", repr(self.draw)),
                   "sliders": list(self.values), "precompute": self.precompute,
                   "seconds": seconds, "moves": moves,
-                  "positions": int(np.prod([len(v) for v in self.values.values()]))}
+                  "positions": self.n_positions}
         with open(path, "a", encoding="utf-8") as handle:
             handle.write(json.dumps(record) + "\n")
 
