@@ -1,7 +1,8 @@
 # Two commands do all set-up on a fresh machine (see README.md):
 #   make book   build the website into _build/html (creates .venv and installs on first use)
-#   make test   run every test: helpers, every notebook under nbval, the book build, the site
-# Also: make lab, make serve, make student, make bench, make clean.
+#   make test   run the tests: helpers, every notebook under nbval, the book build, the site
+# CI (.ci/run) also runs make test-homework (every exercise tested both ways, nbgrader
+# autograding). Also: make lab, make serve, make student, make grade, make bench, make clean.
 
 PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
 VENV := .venv
@@ -15,7 +16,7 @@ CELL_TIMEOUT := 240
 DLBOOK_CIFAR10_NPZ ?= $(abspath $(wildcard ../shared/data/cifar10-mini.npz))
 export DLBOOK_CIFAR10_NPZ
 
-.PHONY: help book lab serve student bench test test-unit test-notebooks test-build test-site browser-setup clean
+.PHONY: help book lab serve student grade bench test test-unit test-notebooks test-build test-site test-homework browser-setup clean
 
 help:
 	@sed -n '1,6p' Makefile
@@ -42,8 +43,13 @@ serve:
 	@test -f _build/html/index.html || { echo "no built book: run make book first"; exit 1; }
 	$(PY) -m http.server --directory _build/html 8000
 
+# The student release (nbgrader generate_assignment, one assignment per chapter) into
+# _build/student; make grade autogrades the reference solutions and the unchanged release.
 student: $(VENV)/.dev-installed
-	$(PY) -m tools.student_edition _build/student
+	$(PY) -m tools.grading release _build/student
+
+grade: $(VENV)/.dev-installed
+	$(PY) -m tools.grading autograde
 
 test: test-unit test-notebooks test-build test-site
 	@echo "make test: all steps passed"
@@ -60,7 +66,14 @@ test-notebooks: $(VENV)/.dev-installed
 
 test-build: $(VENV)/.dev-installed
 	DLBOOK_STATIC=1 $(JB) build . --all $(JB_FLAGS)
-	$(PY) -m tools.student_edition _build/student
+	$(PY) -m tools.grading release _build/student
+
+# Every exercise tested both ways in a kernel (tools/both_ways.py), then nbgrader's
+# autograde on the reference solutions and on the unchanged release (tools/grading.py).
+# Reports: _build/homework/both-ways.txt and _build/nbgrader/report.md.
+test-homework: $(VENV)/.dev-installed
+	$(PY) -m pytest tests/homework -q --timeout 3600
+	@cat _build/nbgrader/report.md | tail -4
 
 # The site's tests, in headless Chromium too (tests/site/test_browser.py). browser-setup
 # installs Debian's Chromium when it is missing (as root, with apt-get) and fetches, with npm,

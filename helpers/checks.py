@@ -1,14 +1,29 @@
-"""What the check cells call: compare a student's answer with the reference.
+"""What the check cells call: compare a student's answer with stored values or properties.
+
+An exercise's check cell wraps its checks in :class:`exercise`::
+
+    with exercise("Exercise 2: an AND-like network", points=2):
+        check_array("and_net(x)", and_net(x), [0.0, 0.5, 0.0])
 
 Every check prints a short confirmation when the answer is right and raises an
 ``AssertionError`` that says what was expected, what came, and where the first
-difference is when it is wrong. Arguments the notebook itself gets wrong (a negative
-tolerance, say) raise ``ValueError`` or ``TypeError`` instead.
+difference is when it is wrong; :class:`exercise` adds the exercise's title and turns
+"not written yet" (a ``NameError`` or ``NotImplementedError``) into a plain sentence.
+Checks never compute the answer: they compare with values stored in the check cell,
+with a :func:`fingerprint` where the value itself is the answer, or with properties
+(:func:`check_source` enforces what an exercise forbids, such as loops). Arguments the
+notebook itself gets wrong (a negative tolerance, say) raise ``ValueError`` or
+``TypeError`` instead.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import ast
+import hashlib
+import inspect
+import textwrap
+from collections.abc import Callable, Iterable, Sequence
+from types import TracebackType
 from typing import Any
 
 import numpy as np
@@ -189,3 +204,172 @@ def check_gradient(
         )
     passed(f"{name} matches finite differences (relative error {error:.1e}).")
     return error
+
+
+class ExerciseNotDone(AssertionError):
+    """The exercise's cell has not been written, or not run, yet."""
+
+
+class exercise:  # noqa: N801 - used as ``with exercise(...)``, like a statement
+    """The frame of an exercise's check cell: names the exercise in every message.
+
+    On success it prints one line. A ``NameError`` raised in the check cell itself (the
+    answer is not defined) or a ``NotImplementedError`` (the stub is still there)
+    becomes :class:`ExerciseNotDone` with a sentence that says what to do; a failed
+    check keeps its message, prefixed by the title; any other error raised by the
+    student's code becomes an ``AssertionError`` that names it, with the original
+    traceback chained. ``points`` is what the exercise is worth when graded (nbgrader
+    reads it from here, see ``tools/exercises.py``).
+    """
+
+    def __init__(self, title: str, *, points: int = 1) -> None:
+        if not isinstance(title, str) or not title.strip():
+            raise ValueError(f"exercise(): title must be a non-empty string, got {title!r}")
+        if isinstance(points, bool) or not isinstance(points, int) or points < 1:
+            raise ValueError(f"exercise(): points must be a positive int, got {points!r}")
+        self.title = title.strip()
+        self.points = points
+
+    def __enter__(self) -> exercise:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> bool:
+        if kind is None:
+            unit = "point" if self.points == 1 else "points"
+            passed(f"{self.title}: every check passed ({self.points} {unit}).")
+            return False
+        if error is None or not issubclass(kind, Exception):
+            return False  # KeyboardInterrupt and the like pass through untouched
+        raised_here = traceback is not None and traceback.tb_next is None
+        if issubclass(kind, NotImplementedError):
+            raise ExerciseNotDone(
+                f"{self.title} is not done yet: the exercise cell still raises "
+                "NotImplementedError. Replace `raise NotImplementedError()` with your code, "
+                "run that cell, then run this check again."
+            ) from None
+        if issubclass(kind, NameError) and raised_here:
+            name = getattr(error, "name", None) or str(error)
+            raise ExerciseNotDone(
+                f"{self.title} is not done yet: `{name}` is not defined. Write it in the "
+                "exercise cell above and run that cell, then run this check again."
+            ) from None
+        if issubclass(kind, AssertionError):
+            raise AssertionError(f"{self.title}: {error}") from None
+        raise AssertionError(
+            f"{self.title}: your code raised {kind.__name__}: {error}"
+        ) from error
+
+
+def _canonical(value: Any, digits: int) -> str:
+    """The text a fingerprint hashes: numbers rounded to ``digits`` significant digits."""
+    if hasattr(value, "detach") and hasattr(value, "cpu"):  # torch.Tensor
+        value = value.detach().cpu().numpy()
+    if isinstance(value, np.ndarray):
+        value = value.tolist()
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, (bool, str)):
+        return repr(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return repr(value)
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return f"{value:.{digits - 1}e}"
+    if isinstance(value, (list, tuple)):
+        return "(" + ",".join(_canonical(v, digits) for v in value) + ")"
+    raise TypeError(
+        "fingerprint(): value must be a number, string, bool, array or a list/tuple of them, "
+        f"got {type(value).__name__}"
+    )
+
+
+def fingerprint(value: Any, *, digits: int = 6) -> str:
+    """A 16-hex-digit hash of ``value`` with numbers rounded to ``digits`` significant digits.
+
+    Check cells store the fingerprint of an answer that is itself a value (a count, a
+    constant), so the check can tell right from wrong without showing the answer.
+    """
+    if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 15:
+        raise ValueError(f"fingerprint(): digits must be an int from 1 to 15, got {digits!r}")
+    text = "dlbook:" + _canonical(value, digits)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def check_fingerprint(name: str, answer: Any, digest: str, *, digits: int = 6) -> None:
+    """Assert ``fingerprint(answer, digits=digits) == digest``.
+
+    A number within rounding noise of a digit boundary also passes (it is tried nudged
+    by a relative 1e-(digits+2) either way).
+    """
+    if not isinstance(digest, str) or len(digest) != 16:
+        raise ValueError(f"check_fingerprint(): digest must be a 16-character string, got {digest!r}")
+    if answer is None:
+        raise AssertionError(f"{name} is None: the exercise has not set it yet.")
+    candidates = [answer]
+    scalar = np.asarray(answer) if not isinstance(answer, (list, tuple, str)) else None
+    if scalar is not None and scalar.ndim == 0 and np.issubdtype(scalar.dtype, np.floating):
+        nudge = 10.0 ** -(digits + 2)
+        candidates += [float(scalar) * (1 + nudge), float(scalar) * (1 - nudge)]
+    if any(fingerprint(c, digits=digits) == digest for c in candidates):
+        passed(f"{name} is correct.")
+        return
+    raise AssertionError(
+        f"{name} = {_canonical(answer, digits)} is not the right answer. (The check compares a "
+        "fingerprint of the answer, so it cannot show the expected value.)"
+    )
+
+
+_LOOPS = {
+    ast.For: "for loop", ast.AsyncFor: "for loop", ast.While: "while loop",
+    ast.ListComp: "list comprehension", ast.SetComp: "set comprehension",
+    ast.DictComp: "dict comprehension", ast.GeneratorExp: "generator expression",
+}
+
+
+def _function_tree(name: str, function: Callable[..., Any]) -> ast.AST:
+    if not callable(function):
+        raise AssertionError(f"{name} should be a function, got {type(function).__name__}.")
+    try:
+        source = inspect.getsource(function)
+    except (OSError, TypeError) as error:
+        raise AssertionError(
+            f"the source of {name} cannot be read ({error}): define it with `def` in a cell."
+        ) from None
+    return ast.parse(textwrap.dedent(source))
+
+
+def check_source(
+    name: str,
+    function: Callable[..., Any],
+    *,
+    forbid_loops: bool = False,
+    forbid_names: Iterable[str] = (),
+) -> None:
+    """Assert the source of ``function`` keeps an exercise's constraints.
+
+    ``forbid_loops`` rejects ``for``/``while`` loops and comprehensions; ``forbid_names``
+    rejects any use of those names, as a variable or an attribute (``"lstsq"`` catches
+    ``np.linalg.lstsq``).
+    """
+    forbidden = set(forbid_names)
+    tree = _function_tree(name, function)
+    for node in ast.walk(tree):
+        line = getattr(node, "lineno", 0)
+        if forbid_loops and type(node) in _LOOPS:
+            raise AssertionError(
+                f"{name} uses a {_LOOPS[type(node)]} (line {line} of the function): this "
+                "exercise asks for it without loops, with array operations on whole arrays."
+            )
+        used = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else None
+        if used in forbidden:
+            raise AssertionError(
+                f"{name} uses `{used}` (line {line} of the function), which this exercise rules out."
+            )

@@ -129,3 +129,101 @@ def test_relative_error() -> None:
     assert checks.relative_error([0.0, 2.0], [0.0, 1.0]) == pytest.approx(0.5)
     with pytest.raises(ValueError, match="shapes differ"):
         checks.relative_error([1.0], [1.0, 2.0])
+
+
+# ----------------------------------------------------------------- exercise frames
+def test_exercise_passes_and_names_points(capsys: pytest.CaptureFixture[str]) -> None:
+    with checks.exercise("Exercise 1: area", points=2):
+        checks.check_scalar("area", 3.0, 3.0)
+    assert "✓ Exercise 1: area: every check passed (2 points)." in capsys.readouterr().out
+
+
+def test_exercise_turns_a_missing_answer_into_a_sentence() -> None:
+    with pytest.raises(checks.ExerciseNotDone, match=r"Exercise 1 is not done yet: `area` is not defined"):
+        with checks.exercise("Exercise 1"):
+            area  # noqa: B018, F821 - the student has not defined it
+    with pytest.raises(checks.ExerciseNotDone, match="still raises NotImplementedError"):
+        with checks.exercise("Exercise 1"):
+            raise NotImplementedError()
+
+
+def test_exercise_prefixes_failures_and_names_other_errors() -> None:
+    with pytest.raises(AssertionError, match=r"^Exercise 2: n is wrong"):
+        with checks.exercise("Exercise 2"):
+            checks.check_scalar("n", 1, 2)
+
+    def broken() -> None:
+        return undefined_inside  # noqa: F821 - a bug in the student's function
+
+    with pytest.raises(AssertionError, match="your code raised NameError") as caught:
+        with checks.exercise("Exercise 2"):
+            broken()
+    assert not isinstance(caught.value, checks.ExerciseNotDone)
+    with pytest.raises(AssertionError, match="your code raised ZeroDivisionError"):
+        with checks.exercise("Exercise 2"):
+            1 / 0  # noqa: B018
+
+
+def test_exercise_rejects_bad_arguments() -> None:
+    with pytest.raises(ValueError, match="title must be a non-empty string"):
+        checks.exercise("  ")
+    with pytest.raises(ValueError, match="points must be a positive int"):
+        checks.exercise("Exercise 1", points=0)
+
+
+# ----------------------------------------------------------------- fingerprints
+def test_fingerprint_rounds_and_tells_types_apart() -> None:
+    assert checks.fingerprint(0.1 + 0.2) == checks.fingerprint(0.3)
+    assert checks.fingerprint(3) == checks.fingerprint(3.0) == checks.fingerprint(np.int64(3))
+    assert checks.fingerprint(3) != checks.fingerprint(4)
+    assert checks.fingerprint([1, 2]) == checks.fingerprint(np.array([1, 2]))
+    assert checks.fingerprint(1.234567, digits=3) == checks.fingerprint(1.23, digits=3)
+    assert len(checks.fingerprint("x")) == 16
+    with pytest.raises(TypeError, match="must be a number"):
+        checks.fingerprint({1: 2})
+    with pytest.raises(ValueError, match="digits must be an int from 1 to 15"):
+        checks.fingerprint(1.0, digits=0)
+
+
+def test_check_fingerprint_both_ways(capsys: pytest.CaptureFixture[str]) -> None:
+    digest = checks.fingerprint(11173962)
+    checks.check_fingerprint("count", 11173962, digest)
+    assert "✓ count is correct." in capsys.readouterr().out
+    with pytest.raises(AssertionError, match="count = 11173961 is not the right answer"):
+        checks.check_fingerprint("count", 11173961, digest)
+    with pytest.raises(AssertionError, match="is None"):
+        checks.check_fingerprint("count", None, digest)
+    with pytest.raises(ValueError, match="16-character"):
+        checks.check_fingerprint("count", 1, "abc")
+
+
+def test_check_fingerprint_survives_rounding_noise_at_a_digit_boundary() -> None:
+    value = 0.1234565  # rounds to 0.123456 or 0.123457 depending on the last bit
+    digest = checks.fingerprint(value)
+    checks.check_fingerprint("v", value * (1 + 1e-12), digest)
+    checks.check_fingerprint("v", value * (1 - 1e-12), digest)
+
+
+# ----------------------------------------------------------------- source constraints
+def _with_loop(x):  # noqa: ANN001, ANN202 - a student's answer
+    return sum(v for v in x)
+
+
+def _vectorised(x):  # noqa: ANN001, ANN202
+    return np.sum(np.asarray(x))
+
+
+def _uses_lstsq(a, b):  # noqa: ANN001, ANN202
+    return np.linalg.lstsq(a, b, rcond=None)[0]
+
+
+def test_check_source_enforces_the_stated_constraints() -> None:
+    checks.check_source("f", _vectorised, forbid_loops=True, forbid_names=["lstsq"])
+    with pytest.raises(AssertionError, match="uses a generator expression .* without loops"):
+        checks.check_source("f", _with_loop, forbid_loops=True)
+    with pytest.raises(AssertionError, match="uses `lstsq`"):
+        checks.check_source("f", _uses_lstsq, forbid_names=["lstsq"])
+    with pytest.raises(AssertionError, match="should be a function"):
+        checks.check_source("f", 3, forbid_loops=True)
+    with pytest.raises(AssertionError, match="cannot be read"):
+        checks.check_source("f", len, forbid_loops=True)
