@@ -1,4 +1,4 @@
-"""Sliders and progress bars: the one way the book makes a figure interactive.
+"""Sliders: the one way the book makes a figure interactive.
 
 Every interactive figure in the book is made by :func:`slider_figure`::
 
@@ -9,25 +9,27 @@ Every interactive figure in the book is made by :func:`slider_figure`::
     slider_figure(draw, depth=range(1, 6), width=[2, 4, 8, 16])
 
 In JupyterLab, Colab and Binder this is a live ipywidgets figure (works with
-ipywidgets 7.7 and 8). Drawing a matplotlib figure takes 0.1 to 0.5 s on a laptop CPU,
-too slow for a slider, so by default every position is drawn once when the figure is
-shown (with a progress bar) and moving a slider only swaps images; ``precompute=False``
-draws on every move instead. When the book is built
-for the website (environment variable ``DLBOOK_STATIC=1``, set by the Makefile) the
-same call precomputes one frame per slider position and shows them with browser
-controls that need no kernel.
+ipywidgets 7.7 and 8). Drawing a matplotlib frame takes 0.1 to 0.5 s on a laptop CPU,
+too slow to redraw on every slider move, so the live figure draws only the first frame
+when it is shown; once a browser displays it (or a slider first moves), a background
+thread draws the other positions, nearest to the current one first and in the direction
+the reader is moving, while the kernel is otherwise idle, and moves then only swap
+images. ``precompute=False`` draws on every move instead. When the book is built for the
+website (environment variable ``DLBOOK_STATIC=1``, set by the Makefile) the same call
+draws one frame per slider position and shows them with browser controls that need no
+kernel.
 """
 
 from __future__ import annotations
 
+import atexit
 import base64
 import html
 import io
 import itertools
 import json
-import os
-import sys
-import time
+import threading
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -35,16 +37,11 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image, features
-from tqdm.std import tqdm as _std_tqdm
 
 from .plotting import use_book_style
+from .progress import STATIC_ENV, progress, static_mode
 
-STATIC_ENV = "DLBOOK_STATIC"
-"""Set to ``1`` while the notebooks are executed for the static website."""
-
-TIMING_ENV = "DLBOOK_SLIDER_TIMINGS"
-"""If set to a file path, every static render appends its frame times and the times of
-live slider moves there (JSON lines); ``make bench`` reads them."""
+__all__ = ["STATIC_ENV", "SliderFigure", "progress", "slider_figure", "static_mode"]
 
 MAX_STATIC_FRAMES = 60
 """Default cap on the frames one static slider figure stores in the page."""
@@ -55,10 +52,122 @@ IMAGE_FORMAT = "webp" if features.check("webp") else "png"
 """Frames are lossless WebP (about a third of the size of PNG) where Pillow supports it."""
 _SAVE_OPTIONS: dict[str, Any] = {"lossless": True} if IMAGE_FORMAT == "webp" else {}
 
+_DRAW_LOCK = threading.RLock()
+"""One frame at a time in the whole kernel: matplotlib is not thread-safe."""
 
-def static_mode() -> bool:
-    """True while the book is executed for the static website."""
-    return os.environ.get(STATIC_ENV, "") == "1"
+
+class _CellActivity:
+    """Whether the kernel is running a cell: background drawing waits while it is, so it
+    never slows a student's code down (and never draws beside the cell's own plots)."""
+
+    def __init__(self) -> None:
+        self.idle = threading.Event()
+        self.idle.set()
+        self._hooked = False
+
+    def hook(self) -> None:
+        """Follow IPython's cell events (once); called from inside the cell showing a figure."""
+        if self._hooked:
+            return
+        try:
+            from IPython import get_ipython
+        except ImportError:  # pragma: no cover - IPython is a dependency of ipywidgets
+            return
+        shell = get_ipython()
+        if shell is None:
+            return
+        shell.events.register("pre_run_cell", self._busy)
+        shell.events.register("post_run_cell", self._free)
+        self._hooked = True
+        self.idle.clear()  # the cell that shows the figure is still running
+
+    def _busy(self, *_: Any) -> None:
+        self.idle.clear()
+        with _DRAW_LOCK:  # a frame in progress finishes before the cell's code starts
+            pass
+
+    def _free(self, *_: Any) -> None:
+        self.idle.set()
+
+
+_activity = _CellActivity()
+_stopping = threading.Event()
+
+
+@atexit.register
+def _stop_drawing_ahead() -> None:
+    """Let a frame in progress finish before the interpreter exits (a thread killed inside
+    matplotlib's C++ code aborts the process)."""
+    _stopping.set()
+    with _DRAW_LOCK:
+        pass
+
+class _DrawAhead:
+    """Draws a live figure's other positions in a background thread while the kernel is
+    idle: the nearest to the reader's position first, ahead in the direction of the last
+    move before behind it. Started by the first view of the widget or the first move."""
+
+    def __init__(self, figure: SliderFigure) -> None:
+        self.figure = figure
+        self.names = list(figure.values)
+        self.here = tuple(figure.default_index[n] for n in self.names)
+        self.heading = (0,) * len(self.names)
+        self.failed: set[tuple[int, ...]] = set()
+        self.finished = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._start_lock = threading.Lock()
+
+    def _values(self, index: tuple[int, ...]) -> dict[str, Any]:
+        return {n: self.figure.values[n][i] for n, i in zip(self.names, index)}
+
+    def follow(self, values: Mapping[str, Any]) -> None:
+        """The reader moved to ``values`` (called on every move, in the kernel's thread)."""
+        there = tuple(self.figure.values[n].index(values[n]) for n in self.names)
+        self.heading = tuple((b > a) - (b < a) for a, b in zip(self.here, there))
+        self.here = there
+        self.start()
+
+    def start(self) -> None:
+        with self._start_lock:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="slider-figure-draw-ahead",
+                                                daemon=True)
+                self._thread.start()
+
+    def _next(self) -> tuple[int, ...] | None:
+        """The undrawn position to draw next, or None when every one is drawn."""
+        here, heading = self.here, self.heading
+        best, best_rank = None, None
+        for index in itertools.product(*(range(len(self.figure.values[n])) for n in self.names)):
+            if index in self.failed or tuple(self._values(index).values()) in self.figure._frames:
+                continue
+            steps = [i - h for i, h in zip(index, here)]
+            rank = (sum(abs(step) for step in steps), -sum(s * d for s, d in zip(steps, heading)))
+            if best_rank is None or rank < best_rank:
+                best, best_rank = index, rank
+        return best
+
+    def _run(self) -> None:
+        while not _stopping.is_set():
+            _activity.idle.wait()
+            index = self._next()
+            if index is None:
+                self.finished.set()
+                return
+            with _DRAW_LOCK:
+                if _stopping.is_set():
+                    return
+                if not _activity.idle.is_set():
+                    continue  # a cell started meanwhile: wait for it to end
+                try:
+                    self.figure.render(**self._values(index))
+                except Exception:  # noqa: BLE001 - shown under the figure if the reader goes there
+                    self.failed.add(index)
+
+
+LIVE_FIGURES: list[weakref.ref[Any]] = []
+"""Every live widget shown so far (weak references; the box has ``.figure``, ``.sliders``,
+``.image``, ``.message``): handles for the tests and benchmarks that drive them."""
 
 
 def _format_value(value: Any) -> str:
@@ -170,24 +279,27 @@ class SliderFigure:
         key = tuple(values[n] for n in self.values)
         if key in self._frames:
             return self._frames[key]
-        use_book_style()
-        if self._figure is None:
-            self._figure = Figure(figsize=self.figsize, dpi=self.dpi, layout=self.layout)
-            if self.layout is None:
-                # a placeholder engine: the book style's constrained default stays off
-                self._figure.set_layout_engine("none")
-            FigureCanvasAgg(self._figure)
-        fig = self._figure
-        fig.clear()
-        self.draw(fig, **values)
-        # One Agg draw, then encode its pixels: savefig would lay the figure out twice.
-        fig.canvas.draw()
-        buffer = io.BytesIO()
-        Image.fromarray(np.asarray(fig.canvas.buffer_rgba())).save(buffer, format=IMAGE_FORMAT,
-                                                                   **_SAVE_OPTIONS)
-        image = buffer.getvalue()
-        if self.precompute:
-            self._frames[key] = image
+        with _DRAW_LOCK:
+            if key in self._frames:  # drawn by the background thread meanwhile
+                return self._frames[key]
+            use_book_style()
+            if self._figure is None:
+                self._figure = Figure(figsize=self.figsize, dpi=self.dpi, layout=self.layout)
+                if self.layout is None:
+                    # a placeholder engine: the book style's constrained default stays off
+                    self._figure.set_layout_engine("none")
+                FigureCanvasAgg(self._figure)
+            fig = self._figure
+            fig.clear()
+            self.draw(fig, **values)
+            # One Agg draw, then encode its pixels: savefig would lay the figure out twice.
+            fig.canvas.draw()
+            buffer = io.BytesIO()
+            Image.fromarray(np.asarray(fig.canvas.buffer_rgba())).save(buffer, format=IMAGE_FORMAT,
+                                                                       **_SAVE_OPTIONS)
+            image = buffer.getvalue()
+            if self.precompute:
+                self._frames[key] = image
         return image
 
     def positions(self) -> Iterator[dict[str, Any]]:
@@ -207,15 +319,13 @@ class SliderFigure:
 
     # ------------------------------------------------------------------ live widget
     def widget(self) -> Any:
-        """The live ipywidgets version: one slider per parameter above the image."""
+        """The live ipywidgets version: one slider per parameter above the image.
+
+        Only the first frame is drawn here. With ``precompute`` a background thread
+        draws the rest once a browser shows the widget or a slider first moves.
+        """
         import ipywidgets as w
 
-        if self.precompute:
-            for values in progress(self.positions(), total=self.n_positions, desc="drawing every position"):
-                try:
-                    self.render(**values)
-                except Exception:  # noqa: BLE001 - shown under the figure when that position is chosen
-                    pass
         image = w.Image(format=IMAGE_FORMAT, value=self.render(**self.default_values()))
         message = w.HTML(value="")
         sliders = {}
@@ -228,10 +338,14 @@ class SliderFigure:
                 style={"description_width": "initial"},
                 layout=w.Layout(width="420px"),
             )
+        ahead = _DrawAhead(self) if self.precompute else None
 
         def redraw(_change: Any = None) -> None:
+            values = {n: s.value for n, s in sliders.items()}
+            if ahead is not None:
+                ahead.follow(values)
             try:
-                image.value = self.render(**{n: s.value for n, s in sliders.items()})
+                image.value = self.render(**values)
                 message.value = ""
             except Exception as error:  # shown under the figure: callbacks cannot raise
                 message.value = (
@@ -242,10 +356,19 @@ class SliderFigure:
 
         for slider in sliders.values():
             slider.observe(redraw, names="value")
+        if ahead is not None:
+            # The front end counts the views it shows: the first one starts drawing ahead.
+            image._view_count = 0
+            image.observe(lambda change: ahead.start() if change["new"] else None,
+                          names="_view_count")
+            _activity.hook()
         box = w.VBox([*sliders.values(), image, message])
-        box.sliders = sliders  # handles for tests and benchmarks
+        box.figure = self  # handles for tests and benchmarks
+        box.sliders = sliders
         box.image = image
         box.message = message
+        box.ahead = ahead
+        LIVE_FIGURES.append(weakref.ref(box))
         return box
 
     # ------------------------------------------------------------------ static website
@@ -268,14 +391,9 @@ class SliderFigure:
         grid = self.static_grid()
         names = list(self.values)
         frames: list[str] = []
-        seconds: list[float] = []
         for combo in itertools.product(*(grid[n] for n in names)):
             values = {n: self.values[n][i] for n, i in zip(names, combo)}
-            start = time.perf_counter()
-            image = self.render(**values)
-            seconds.append(time.perf_counter() - start)
-            frames.append(base64.b64encode(image).decode("ascii"))
-        self._record_timings(seconds)
+            frames.append(base64.b64encode(self.render(**values)).decode("ascii"))
         total = self.n_positions
         note = ""
         if len(frames) < total:
@@ -307,33 +425,6 @@ class SliderFigure:
             if note else "",
             script=_STATIC_SCRIPT,
         )
-
-    def live_move_seconds(self) -> list[float]:
-        """Seconds each slider move of the live widget takes in the kernel: every slider
-        through all its values, the others at their defaults (after the widget is built)."""
-        box = self.widget()
-        seconds = []
-        for name, options in self.values.items():
-            for value in [*options[1:], options[0]] if len(options) > 1 else []:
-                start = time.perf_counter()
-                box.sliders[name].value = value
-                seconds.append(time.perf_counter() - start)
-            box.sliders[name].value = options[self.default_index[name]]
-        box.close()
-        return seconds
-
-    def _record_timings(self, seconds: list[float]) -> None:
-        path = os.environ.get(TIMING_ENV)
-        if not path:
-            return
-        moves = self.live_move_seconds()
-        record = {"folder": os.path.basename(os.getcwd()),  # notebooks run in their folder
-                  "draw": getattr(self.draw, "__qualname__", repr(self.draw)),
-                  "sliders": list(self.values), "precompute": self.precompute,
-                  "seconds": seconds, "moves": moves,
-                  "positions": self.n_positions}
-        with open(path, "a", encoding="utf-8") as handle:
-            handle.write(json.dumps(record) + "\n")
 
     def _ipython_display_(self) -> None:
         from IPython.display import HTML, display
@@ -380,35 +471,6 @@ def slider_figure(
         layout=layout,
         precompute=precompute,
     )
-
-
-def progress(iterable: Iterable[Any] | None = None, *, total: int | None = None,
-             desc: str = "") -> Any:
-    """A progress bar for long loops (``tqdm``).
-
-    Live notebooks get tqdm's notebook bar; website builds print one final summary
-    line instead of an animated bar.
-    """
-    if static_mode():
-        return _SummaryBar(iterable, total=total, desc=desc)
-    from tqdm.auto import tqdm
-
-    return tqdm(iterable, total=total, desc=desc)
-
-
-class _SummaryBar(_std_tqdm):
-    """tqdm that stays silent while running and prints its final state once."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs["file"] = io.StringIO()
-        super().__init__(*args, **kwargs)
-
-    def close(self) -> None:
-        if self.disable:
-            return
-        line = str(self)
-        super().close()
-        print(line, file=sys.stdout)
 
 
 _STATIC_SCRIPT = """

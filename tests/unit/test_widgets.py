@@ -117,19 +117,14 @@ def test_static_grid_is_thinned_and_says_so() -> None:
     assert "of 30 values of slope" in page
 
 
-def test_static_mode_display_and_timings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    log = tmp_path / "timings.jsonl"
+def test_static_mode_displays_every_frame(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(widgets.STATIC_ENV, "1")
-    monkeypatch.setenv(widgets.TIMING_ENV, str(log))
     assert widgets.static_mode()
     shown = []
     monkeypatch.setattr("IPython.display.display", lambda obj: shown.append(obj))
     widgets.slider_figure(draw_line, slope=[1, 2])._ipython_display_()
     assert 'class="slider-figure"' in shown[0].data
-    record = json.loads(log.read_text().splitlines()[0])
-    assert record["sliders"] == ["slope"] and len(record["seconds"]) == 2
-    # the live widget's slider moves are timed too: to slope 2 and back to 1
-    assert len(record["moves"]) == 2 and record["positions"] == 2 and record["precompute"]
+    assert len(_spec(shown[0].data)["frames"]) == 2
 
 
 def test_live_mode_displays_widget(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -238,33 +233,61 @@ def test_static_sliders_show_the_right_frame_in_a_browser() -> None:
             browser.close()
 
 
-def test_precompute_draws_each_position_once() -> None:
+def test_live_widget_draws_only_the_first_frame_then_the_rest_ahead() -> None:
     calls = []
 
     def draw(fig, a, b):  # noqa: ANN001
         calls.append((a, b))
         fig.add_subplot().plot([0, a], [0, b])
 
-    figure = widgets.slider_figure(draw, a=[1, 2], b=[3, 4, 5], precompute=True)
+    figure = widgets.slider_figure(draw, a=[1, 2], b=[3, 4, 5], defaults={"b": 4})
     box = figure.widget()
-    assert sorted(calls) == sorted(figure_positions := [(a, b) for a in (1, 2) for b in (3, 4, 5)])
+    assert calls == [(1, 4)]  # the first frame only: the figure shows at once
+    box.image._view_count = 1  # a browser shows it: drawing ahead starts
+    assert box.ahead.finished.wait(30)
+    every = [(a, b) for a in (1, 2) for b in (3, 4, 5)]
+    assert sorted(calls) == sorted(every) and len(calls) == len(every)
+    # the nearest positions first: one step away before two
+    assert set(calls[1:4]) == {(2, 4), (1, 3), (1, 5)}
     box.sliders["a"].value = 2
     box.sliders["b"].value = 5
-    box.sliders["a"].value = 1
-    assert len(calls) == len(figure_positions)  # slider moves only look frames up
-    assert box.image.value == figure.render(a=1, b=5)
+    assert len(calls) == len(every)  # slider moves only look frames up
+    assert box.image.value == figure.render(a=2, b=5)
+    assert any(ref() is box for ref in widgets.LIVE_FIGURES)
+
+
+def test_drawing_ahead_follows_the_readers_direction() -> None:
+    ahead = widgets.slider_figure(draw_line, slope=list(range(9)), defaults={"slope": 4}).widget().ahead
+    ahead.here, ahead.heading = (4,), (1,)
+    assert ahead._next() == (5,)
+    ahead.heading = (-1,)
+    assert ahead._next() == (3,)
+
+
+def test_drawing_ahead_waits_while_a_cell_runs() -> None:
+    calls = []
+    box = widgets.slider_figure(lambda fig, x: calls.append(x), x=[1, 2, 3]).widget()
+    widgets._activity.idle.clear()
+    try:
+        box.ahead.start()
+        assert not box.ahead.finished.wait(0.3)
+        assert calls == [1]
+    finally:
+        widgets._activity.idle.set()
+    assert box.ahead.finished.wait(30) and sorted(calls) == [1, 2, 3]
 
 
 def test_without_precompute_every_move_draws() -> None:
     calls = []
     figure = widgets.slider_figure(lambda fig, a: calls.append(a), a=[1, 2], precompute=False)
     box = figure.widget()
+    assert box.ahead is None
     box.sliders["a"].value = 2
     box.sliders["a"].value = 1
     assert calls == [1, 2, 1]
 
 
-def test_precompute_is_the_default_and_survives_a_failing_position() -> None:
+def test_drawing_ahead_survives_a_failing_position() -> None:
     calls = []
 
     def draw(fig, x):  # noqa: ANN001
@@ -273,9 +296,9 @@ def test_precompute_is_the_default_and_survives_a_failing_position() -> None:
             raise ValueError("no figure for x=3")
 
     box = widgets.slider_figure(draw, x=[1, 2, 3]).widget()
-    assert calls == [1, 2, 3]  # drawn up front
-    box.sliders["x"].value = 2
-    assert calls == [1, 2, 3] and box.message.value == ""
+    box.sliders["x"].value = 2  # the first move starts drawing ahead too
+    assert box.ahead.finished.wait(30) and box.ahead.failed == {(2,)}
+    assert box.message.value == ""
     box.sliders["x"].value = 3
     assert "ValueError: no figure for x=3" in box.message.value
 
