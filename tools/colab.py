@@ -97,7 +97,8 @@ def _kernel_manager(home: Path) -> KernelManager:
     (spec / "kernel.json").write_text(json.dumps({
         "argv": [str(python()), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
         "display_name": "Colab-like Python 3.13", "language": "python",
-        "env": {"PYTHONPATH": str(STUB), "IPYTHONDIR": str(home / "ipython")},
+        "env": {"PYTHONPATH": str(STUB), "IPYTHONDIR": str(home / "ipython"),
+                "PYDEVD_DISABLE_FILE_VALIDATION": "1"},
     }))
     return KernelManager(kernel_name="colab",
                          kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(home / "kernels")]))
