@@ -1,0 +1,1 @@
+"""Chapter 3, backpropagation: one module per notebook of ``chapters/03_backprop``."""

@@ -1,0 +1,1 @@
+"""Chapter 5, CIFAR-10: one module per notebook of ``chapters/05_cifar10``."""
