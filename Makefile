@@ -2,7 +2,7 @@
 #   make book   build the website into _build/html (creates .venv and installs on first use)
 #   make test   run the tests: helpers, every notebook under nbval, the book build, the site
 # CI (.ci/run) also runs make test-homework (every exercise tested both ways, nbgrader
-# autograding). Also: make lab, make serve, make student, make grade, make bench, make clean.
+# autograding) and make test-colab (every notebook in a Colab-like runtime). Also: make lab, make serve, make student, make grade, make bench, make clean.
 
 PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
 VENV := .venv
@@ -16,7 +16,7 @@ CELL_TIMEOUT := 240
 DLBOOK_CIFAR10_NPZ ?= $(abspath $(wildcard ../shared/data/cifar10-mini.npz))
 export DLBOOK_CIFAR10_NPZ
 
-.PHONY: help book lab serve student grade bench test test-unit test-notebooks test-build test-site test-homework browser-setup clean
+.PHONY: help book lab serve student grade bench test test-unit test-notebooks test-build test-site test-homework test-colab browser-setup clean
 
 help:
 	@sed -n '1,6p' Makefile
@@ -74,6 +74,23 @@ test-build: $(VENV)/.dev-installed
 test-homework: $(VENV)/.dev-installed
 	$(PY) -m pytest tests/homework -q --timeout 3600
 	@cat _build/nbgrader/report.md | tail -4
+
+# Every notebook as Colab runs it (tools/colab.py): Python 3.13 (the newest this machine
+# has; Colab's too) with Colab's package versions (tests/colab/requirements.txt) in
+# .cache/colab-venv, google.colab importable, the first cell installing the helpers from a
+# local clone of HEAD, every live slider moved once.
+COLAB_PYTHON ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3.13) $(shell command -v python3.13 2>/dev/null))
+COLAB_VENV := .cache/colab-venv
+
+$(COLAB_VENV)/.installed: tests/colab/requirements.txt
+	@test -n "$(COLAB_PYTHON)" || { echo "make test-colab needs Python 3.13 (e.g. pyenv install 3.13)"; exit 1; }
+	rm -rf $(COLAB_VENV)
+	$(COLAB_PYTHON) -m venv $(COLAB_VENV)
+	$(COLAB_VENV)/bin/python -m pip install --quiet -r tests/colab/requirements.txt
+	@touch $@
+
+test-colab: $(VENV)/.dev-installed $(COLAB_VENV)/.installed
+	$(PY) -m pytest tests/colab -q --timeout 3600
 
 # The site's tests, in headless Chromium too (tests/site/test_browser.py). browser-setup
 # installs Debian's Chromium when it is missing (as root, with apt-get) and fetches, with npm,

@@ -3,7 +3,7 @@
 Writes ``benchmarks/results.md`` (the table) and ``benchmarks/results.json`` (the same
 rows, machine-readable), each with the machine it ran on. Every row puts the book's
 figure next to its comparison measured in the same run, with their ratio.
-``--only NAME`` runs one group (parity, linear_views, cnn, book, gpu).
+``--only NAME`` runs one group (parity, linear_views, cnn, book, sliders, gpu).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from pathlib import Path
 from benchmarks.common import Row, machine
 
 HERE = Path(__file__).resolve().parent
-GROUPS = ("parity", "linear_views", "cnn", "book", "gpu")
+GROUPS = ("parity", "linear_views", "cnn", "book", "sliders", "gpu")
 
 
 def _format(value: float | None, unit: str) -> str:

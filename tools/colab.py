@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -174,23 +175,25 @@ def run_notebook(path: Path, clone: Path, commit: str, home: Path) -> NotebookRu
     return result
 
 
-def run_all(paths: list[Path] | None = None) -> list[NotebookRun]:
-    """Every notebook (or ``paths``) in the Colab-like runtime, starting from Colab's
-    packages: the helpers package and what Colab lacks are uninstalled first."""
+def prepare() -> tuple[Path, str, Path]:
+    """Start from Colab's packages (the helpers package and what Colab lacks uninstalled);
+    a local clone of HEAD; a folder for the kernels' homes. Returns (clone, commit, work)."""
     if not python().exists():
         raise FileNotFoundError(f"no Colab-like runtime in {VENV}: run `make test-colab`")
     subprocess.run([str(python()), "-m", "pip", "uninstall", "--quiet", "--yes", "dlbook-helpers",
                     *sorted(COLAB_LACKS)], check=True, capture_output=True)
     work = ROOT / "_build" / "colab"
     if work.exists():
-        import shutil
-
         shutil.rmtree(work)
     clone, commit = local_clone(work / "clone")
-    runs = []
-    for number, path in enumerate(paths or notebooks()):
-        runs.append(run_notebook(path.resolve(), clone, commit, work / f"home-{number}"))
-    return runs
+    return clone, commit, work
+
+
+def run_all(paths: list[Path] | None = None) -> list[NotebookRun]:
+    """Every notebook (or ``paths``) in the Colab-like runtime, from Colab's packages on."""
+    clone, commit, work = prepare()
+    return [run_notebook(path.resolve(), clone, commit, work / f"home-{number}")
+            for number, path in enumerate(paths or notebooks())]
 
 
 if __name__ == "__main__":
