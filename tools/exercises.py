@@ -77,6 +77,26 @@ def solution_regions(source: str) -> list[str]:
     return regions
 
 
+def marked_lines(notebook: nbformat.NotebookNode, begin: str = BEGIN, end: str = END) -> list[str]:
+    """The distinctive lines inside every ``begin``/``end`` region of a notebook: what must
+    not appear in the student edition, or outside a collapsed block on the website.
+
+    Code lines of 12 characters or more and prose lines of 30 or more: shorter ones
+    ("return x", "in one step.") can legitimately appear elsewhere.
+    """
+    lines, inside = [], False
+    for cell in notebook.cells:
+        shortest = 12 if cell.cell_type == "code" else 30
+        for line in cell.source.splitlines():
+            if begin in line:
+                inside = True
+            elif end in line:
+                inside = False
+            elif inside and len(line.strip()) >= shortest:
+                lines.append(line.strip())
+    return lines
+
+
 def solution_line_count(source: str) -> int:
     """Non-blank, non-comment lines inside the solution regions of a code cell."""
     return sum(

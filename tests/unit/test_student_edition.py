@@ -9,27 +9,8 @@ import nbformat
 import pytest
 
 from tools import grading
-from tools.exercises import BEGIN, END, HIDDEN_BEGIN, HIDDEN_END
+from tools.exercises import BEGIN, END, HIDDEN_BEGIN, HIDDEN_END, marked_lines
 from tools.toc import ROOT, notebooks
-
-
-def secret_lines(notebook: nbformat.NotebookNode, begin: str, end: str) -> list[str]:
-    """The distinctive lines inside every ``begin``/``end`` region of a notebook.
-
-    Code lines of 12 characters or more and prose lines of 30 or more: shorter ones
-    ("return x", "in one step.") can legitimately appear elsewhere.
-    """
-    lines, inside = [], False
-    for cell in notebook.cells:
-        shortest = 12 if cell.cell_type == "code" else 30
-        for line in cell.source.splitlines():
-            if begin in line:
-                inside = True
-            elif end in line:
-                inside = False
-            elif inside and len(line.strip()) >= shortest:
-                lines.append(line.strip())
-    return lines
 
 
 @pytest.fixture(scope="module")
@@ -45,8 +26,8 @@ def test_no_answer_leaks(edition: Path, source: Path) -> None:
     target = edition / source.parent.name / source.name
     text = target.read_text(encoding="utf-8")
     student = nbformat.read(target, as_version=4)
-    secret = secret_lines(original, BEGIN, END) + secret_lines(original, HIDDEN_BEGIN, HIDDEN_END)
-    assert secret_lines(original, BEGIN, END), "a notebook of the book without any solution region"
+    secret = marked_lines(original) + marked_lines(original, HIDDEN_BEGIN, HIDDEN_END)
+    assert marked_lines(original), "a notebook of the book without any solution region"
     leaked = [line for line in secret if line in text or json.dumps(line)[1:-1] in text]
     assert not leaked, f"solution or hidden-test lines found in the student edition: {leaked[:3]}"
     assert BEGIN not in text and END not in text and HIDDEN_BEGIN not in text
