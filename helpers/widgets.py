@@ -201,16 +201,23 @@ def _thin(length: int, keep: int, default_index: int) -> list[int]:
 
 
 class SliderFigure:
-    """A matplotlib figure redrawn by ``draw(fig, **values)`` for every slider position.
+    """An interactive figure: ``draw(fig, **values)`` redrawn whenever a slider moves.
 
-    Create it with :func:`slider_figure`; displaying it (as a cell's last expression)
-    shows the live widget, or the precomputed static version in website builds.
+    Made by :func:`slider_figure` (the same thing). Each keyword argument other than the
+    options below names a slider and gives its values (a list, range or 1-D array), e.g.
+    ``depth=range(1, 6)``. ``defaults`` picks the first position (otherwise each slider's
+    first value), ``labels`` the text beside each slider. ``layout=None`` keeps
+    matplotlib's fixed margins, about twice as fast to redraw as the default constrained
+    layout (position the axes yourself). ``precompute=False`` draws on every move instead
+    of keeping each drawn frame and drawing ahead (for grids too large to keep).
+    Return it as the last expression of a cell: the notebook shows the live widget, or
+    the static version with every frame in website builds.
     """
 
     def __init__(
         self,
         draw: DrawFunction,
-        sliders: Mapping[str, Sequence[Any]],
+        /,
         *,
         defaults: Mapping[str, Any] | None = None,
         labels: Mapping[str, str] | None = None,
@@ -219,6 +226,7 @@ class SliderFigure:
         max_static_frames: int = MAX_STATIC_FRAMES,
         layout: str | None = "constrained",
         precompute: bool = True,
+        **sliders: Sequence[Any],
     ) -> None:
         if not callable(draw):
             raise TypeError(f"slider_figure(): draw must be callable, got {type(draw).__name__}")
@@ -435,42 +443,8 @@ class SliderFigure:
             display(self.widget())
 
 
-def slider_figure(
-    draw: DrawFunction,
-    /,
-    *,
-    defaults: Mapping[str, Any] | None = None,
-    labels: Mapping[str, str] | None = None,
-    figsize: tuple[float, float] = (6.4, 4.0),
-    dpi: int = 80,
-    max_static_frames: int = MAX_STATIC_FRAMES,
-    layout: str | None = "constrained",
-    precompute: bool = True,
-    **sliders: Sequence[Any],
-) -> SliderFigure:
-    """An interactive figure: ``draw(fig, **values)`` redrawn whenever a slider moves.
-
-    Each keyword argument names a slider and gives its values (a list, range or 1-D
-    array), e.g. ``depth=range(1, 6)``. ``defaults`` picks the first position
-    (otherwise each slider's first value), ``labels`` the text beside each slider.
-    ``layout=None`` keeps matplotlib's fixed margins, about twice as fast to redraw as
-    the default constrained layout (position the axes yourself). By default every
-    position is drawn once when the figure is shown, so that slider moves afterwards
-    only swap images; ``precompute=False`` draws on every move instead (for grids too
-    large to draw up front).
-    Return it as the last expression of a cell so the notebook displays it.
-    """
-    return SliderFigure(
-        draw,
-        sliders,
-        defaults=defaults,
-        labels=labels,
-        figsize=figsize,
-        dpi=dpi,
-        max_static_frames=max_static_frames,
-        layout=layout,
-        precompute=precompute,
-    )
+slider_figure = SliderFigure
+"""The one way the book makes a figure interactive (see :class:`SliderFigure`)."""
 
 
 _STATIC_SCRIPT = """
