@@ -210,3 +210,15 @@ def test_both_ways_catches_a_check_that_cannot_fail(tmp_path: Path, monkeypatch:
     assert half.reference_passed
     assert any("PASSED a wrong answer" in p for p in half.problems)
     assert any("PASSED a wrong answer" in p for p in report.problems)
+
+
+def test_the_book_is_homework() -> None:
+    """Issue 15: students write the lesson's mechanism (`python -m tools.exercises count`)."""
+    from tools.exercises import MIN_CODE_EXERCISES, count, is_chapter_notebook
+
+    rows = [count(path) for path in NOTEBOOKS]
+    thin = [str(r.path.relative_to(ROOT)) for r in rows
+            if is_chapter_notebook(r.path) and r.code < MIN_CODE_EXERCISES]
+    assert not thin, f"chapter notebooks with fewer than {MIN_CODE_EXERCISES} code exercises: {thin}"
+    assert sum(r.code for r in rows) >= 55, "the book needs at least 55 code exercises"
+    assert sum(r.lines for r in rows) >= 450, "the book needs at least 450 lines of reference solution"
