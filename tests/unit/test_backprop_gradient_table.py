@@ -1,4 +1,4 @@
-"""helpers.autodiff, and the gradient facts the backprop chapter's first two notebooks claim."""
+"""helpers.backprop.gradient_table, and the gradient facts the backprop chapter's first two notebooks claim."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 import torch
 from matplotlib.figure import Figure
 
-from helpers import autodiff
+from helpers.backprop import gradient_table
 from helpers.checks import numerical_gradient
 
 NUMPY_OPS = {
@@ -23,48 +23,48 @@ NUMPY_OPS = {
 
 # ---------------------------------------------------------------- recipes
 def test_scalar_recipes_are_deterministic_and_well_formed() -> None:
-    recipe = autodiff.random_scalar_recipe(3, 15, seed=4)
-    assert recipe == autodiff.random_scalar_recipe(3, 15, seed=4)
-    assert recipe != autodiff.random_scalar_recipe(3, 15, seed=5)
+    recipe = gradient_table.random_scalar_recipe(3, 15, seed=4)
+    assert recipe == gradient_table.random_scalar_recipe(3, 15, seed=4)
+    assert recipe != gradient_table.random_scalar_recipe(3, 15, seed=5)
     assert recipe.input_shapes == ((),) * 3 and len(recipe.steps) == 15
     for k, (name, args) in enumerate(recipe.steps):
-        assert name in autodiff.SCALAR_UNARY + autodiff.SCALAR_BINARY
-        assert len(args) == (1 if name in autodiff.SCALAR_UNARY else 2)
+        assert name in gradient_table.SCALAR_UNARY + gradient_table.SCALAR_BINARY
+        assert len(args) == (1 if name in gradient_table.SCALAR_UNARY else 2)
         assert all(0 <= i < 3 + k for i in args)
 
 
 def test_the_notebooks_scalar_graphs_stay_finite() -> None:
     for seed in range(50):
-        recipe = autodiff.random_scalar_recipe(3, 15, seed=seed)
-        value = autodiff.evaluate_recipe(recipe, autodiff.random_inputs(recipe, seed=seed), NUMPY_OPS)[-1]
+        recipe = gradient_table.random_scalar_recipe(3, 15, seed=seed)
+        value = gradient_table.evaluate_recipe(recipe, gradient_table.random_inputs(recipe, seed=seed), NUMPY_OPS)[-1]
         assert np.isfinite(value), seed
 
 
 def test_matrix_recipes_have_consistent_shapes_and_a_scalar_output() -> None:
     for seed in range(50):
-        recipe = autodiff.random_matrix_recipe(3, 10, seed=seed)
+        recipe = gradient_table.random_matrix_recipe(3, 10, seed=seed)
         assert recipe.steps[-1][0] == "sum"
         names = {name for name, _ in recipe.steps}
-        assert names <= set(autodiff.MATRIX_UNARY + autodiff.MATRIX_BINARY + ("sum",))
-        nodes = autodiff.evaluate_recipe(recipe, autodiff.random_inputs(recipe, seed=seed), NUMPY_OPS)
+        assert names <= set(gradient_table.MATRIX_UNARY + gradient_table.MATRIX_BINARY + ("sum",))
+        nodes = gradient_table.evaluate_recipe(recipe, gradient_table.random_inputs(recipe, seed=seed), NUMPY_OPS)
         assert np.ndim(nodes[-1]) == 0 and np.isfinite(nodes[-1])
-    used = {name for s in range(50) for name, _ in autodiff.random_matrix_recipe(3, 10, seed=s).steps}
+    used = {name for s in range(50) for name, _ in gradient_table.random_matrix_recipe(3, 10, seed=s).steps}
     assert {"matmul", "add", "mul", "relu", "transpose", "tanh"} <= used
 
 
 def test_torch_ops_compute_what_numpy_computes_and_autograd_matches_finite_differences() -> None:
-    recipe = autodiff.random_matrix_recipe(3, 10, seed=7)
-    values = autodiff.random_inputs(recipe, seed=7)
-    expected = autodiff.evaluate_recipe(recipe, values, NUMPY_OPS)[-1]
+    recipe = gradient_table.random_matrix_recipe(3, 10, seed=7)
+    values = gradient_table.random_inputs(recipe, seed=7)
+    expected = gradient_table.evaluate_recipe(recipe, values, NUMPY_OPS)[-1]
     tensors = [torch.tensor(v, requires_grad=True) for v in values]
-    out = autodiff.evaluate_recipe(recipe, tensors, autodiff.TORCH_OPS)[-1]
+    out = gradient_table.evaluate_recipe(recipe, tensors, gradient_table.TORCH_OPS)[-1]
     assert out.item() == pytest.approx(expected, rel=1e-12)
     grads = torch.autograd.grad(out, tensors, allow_unused=True)
     for k, grad in enumerate(grads):
         def f(v: np.ndarray, k: int = k) -> float:
             args = list(values)
             args[k] = v
-            return float(autodiff.evaluate_recipe(recipe, args, NUMPY_OPS)[-1])
+            return float(gradient_table.evaluate_recipe(recipe, args, NUMPY_OPS)[-1])
         numeric = numerical_gradient(f, values[k])
         got = np.zeros_like(numeric) if grad is None else grad.numpy()
         np.testing.assert_allclose(got, numeric, rtol=1e-5, atol=1e-6)
@@ -72,16 +72,16 @@ def test_torch_ops_compute_what_numpy_computes_and_autograd_matches_finite_diffe
 
 def test_recipe_bad_input() -> None:
     with pytest.raises(TypeError, match="n_inputs must be an int"):
-        autodiff.random_scalar_recipe(2.5, 3)
+        gradient_table.random_scalar_recipe(2.5, 3)
     with pytest.raises(ValueError, match="n_steps must be at least 1"):
-        autodiff.random_matrix_recipe(2, 0)
-    recipe = autodiff.random_scalar_recipe(2, 3, seed=0)
+        gradient_table.random_matrix_recipe(2, 0)
+    recipe = gradient_table.random_scalar_recipe(2, 3, seed=0)
     with pytest.raises(ValueError, match="has 2 inputs, got 3"):
-        autodiff.evaluate_recipe(recipe, [1.0, 2.0, 3.0], NUMPY_OPS)
+        gradient_table.evaluate_recipe(recipe, [1.0, 2.0, 3.0], NUMPY_OPS)
     with pytest.raises(KeyError, match="ops lacks the operations"):
-        autodiff.evaluate_recipe(recipe, [1.0, 2.0], {"add": np.add})
+        gradient_table.evaluate_recipe(recipe, [1.0, 2.0], {"add": np.add})
     with pytest.raises(TypeError, match="recipe must be a Recipe"):
-        autodiff.evaluate_recipe([("add", (0, 1))], [1.0, 2.0], NUMPY_OPS)
+        gradient_table.evaluate_recipe([("add", (0, 1))], [1.0, 2.0], NUMPY_OPS)
 
 
 # ---------------------------------------------------------------- cost counts
@@ -109,37 +109,37 @@ def _brute_force(widths: list[int]) -> tuple[int, int, int]:
 
 @pytest.mark.parametrize("widths", [[1, 1], [3, 1], [2, 3, 1], [3, 2, 4, 1], [2, 2, 2, 2, 2, 1]])
 def test_layered_costs_match_a_brute_force_count(widths: list[int]) -> None:
-    costs = autodiff.layered_costs(widths)
+    costs = gradient_table.layered_costs(widths)
     assert (costs.edges, costs.paths, costs.naive_calls) == _brute_force(widths)
     assert costs.naive_calls >= costs.paths
 
 
 def test_naive_cost_is_exponential_in_depth_and_polynomial_in_width() -> None:
-    deep = [autodiff.layered_costs(autodiff.layered_widths(d, 2)) for d in range(2, 15)]
+    deep = [gradient_table.layered_costs(gradient_table.layered_widths(d, 2)) for d in range(2, 15)]
     assert all(b.naive_calls / a.naive_calls > 1.9 for a, b in zip(deep, deep[1:]))
     assert all(b.edges - a.edges == 4 for a, b in zip(deep, deep[1:]))
-    wide = [autodiff.layered_costs(autodiff.layered_widths(2, w)).naive_calls for w in (4, 8, 16, 32)]
+    wide = [gradient_table.layered_costs(gradient_table.layered_widths(2, w)).naive_calls for w in (4, 8, 16, 32)]
     assert [b / a for a, b in zip(wide, wide[1:])] == [4.0, 4.0, 4.0]
 
 
 def test_layered_bad_input() -> None:
     with pytest.raises(ValueError, match="end with the single output 1"):
-        autodiff.layered_costs([3, 2])
+        gradient_table.layered_costs([3, 2])
     with pytest.raises(ValueError, match="end with the single output 1"):
-        autodiff.layered_costs([1])
+        gradient_table.layered_costs([1])
     with pytest.raises(TypeError, match=r"widths\[1\] must be an int"):
-        autodiff.layered_costs([3, 2.0, 1])
+        gradient_table.layered_costs([3, 2.0, 1])
     with pytest.raises(ValueError, match="depth must be at least 1"):
-        autodiff.layered_widths(0, 3)
+        gradient_table.layered_widths(0, 3)
 
 
 def test_draw_layered_graph_labels_the_figure() -> None:
     ax = Figure().add_subplot()
-    autodiff.draw_layered_graph(ax, autodiff.layered_widths(3, 2))
+    gradient_table.draw_layered_graph(ax, gradient_table.layered_widths(3, 2))
     assert ax.get_title() == "10 edges, 8 input-to-output paths"
     assert ax.get_xlabel() == "layer" and ax.get_legend() is not None
     ax = Figure().add_subplot()
-    autodiff.draw_layered_graph(ax, [2, 1], title="tiny")  # no hidden layer
+    gradient_table.draw_layered_graph(ax, [2, 1], title="tiny")  # no hidden layer
     assert ax.get_title() == "tiny"
 
 

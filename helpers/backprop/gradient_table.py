@@ -22,7 +22,7 @@ import torch
 from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection
 
-from .plotting import PALETTE, label
+from ..plotting import PALETTE, label
 
 SCALAR_UNARY: tuple[str, ...] = ("sin", "cos", "tanh", "exp")
 SCALAR_BINARY: tuple[str, ...] = ("add", "sub", "mul")
