@@ -1,12 +1,16 @@
-"""Tooling for the backpropagation chapter: random computational graphs and the cost of backprop.
+"""What surrounds the differentiator of ``chapters/03_backprop/01_gradient_table``, and the
+checks of its exercises.
 
-The differentiator itself is written in the notebook. This module holds what the notebook
-uses around it:
+The differentiator itself (the topological order, the backward sweep, the messages, the
+naive recursion) is the student's. This module holds the rest:
 
 - random graph *recipes* (a list of operations on earlier nodes) that can be evaluated
   by any implementation of the operations, so one graph can be built both with the
   notebook's differentiator and with torch (:func:`random_scalar_recipe`,
   :func:`random_matrix_recipe`, :func:`evaluate_recipe`, :data:`TORCH_OPS`);
+- checks by properties: :func:`check_topological_order` (every node after its inputs,
+  once, the output last) and :func:`check_gradients_on_recipes` (agreement with
+  ``torch.autograd.grad`` on the same random graphs);
 - exact operation counts of memoised backprop and of naive path enumeration on a layered
   graph (:func:`layered_costs`), and a drawing of that graph (:func:`draw_layered_graph`).
 """
@@ -22,6 +26,7 @@ import torch
 from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection
 
+from ..checks import check_array, check_true, passed, relative_error
 from ..plotting import PALETTE, label
 
 SCALAR_UNARY: tuple[str, ...] = ("sin", "cos", "tanh", "exp")
@@ -151,6 +156,86 @@ TORCH_OPS: dict[str, Callable[..., Any]] = {
     "relu": torch.relu, "transpose": lambda a: a.T, "sum": torch.sum,
 }
 """Every operation a recipe may use, implemented with torch (autograd differentiates them)."""
+
+
+def torch_gradients(recipe: Recipe, inputs: Sequence[Any]) -> tuple[float, list[np.ndarray]]:
+    """The output of ``recipe`` on ``inputs`` and the gradient of every input, by torch autograd
+    in float64 (zeros for an input the output does not depend on)."""
+    tensors = [torch.tensor(v, dtype=torch.float64, requires_grad=True) for v in inputs]
+    out = evaluate_recipe(recipe, tensors, TORCH_OPS)[-1]
+    grads = torch.autograd.grad(out, tensors, allow_unused=True)
+    return out.item(), [np.zeros(np.shape(v)) if g is None else g.numpy() for v, g in zip(inputs, grads)]
+
+
+def describe(recipe: Recipe, *, most: int = 8) -> str:
+    """The first ``most`` steps of ``recipe`` as text, e.g. ``x3 = mul(x0, x2); x4 = sin(x3)``."""
+    first = len(recipe.input_shapes)
+    steps = [f"x{first + k} = {name}({', '.join(f'x{i}' for i in args)})"
+             for k, (name, args) in enumerate(recipe.steps[:most])]
+    return "; ".join(steps) + ("; ..." if len(recipe.steps) > most else "")
+
+
+def check_gradients_on_recipes(
+    name: str,
+    differentiate: Callable[[Recipe, list[Any]], tuple[Any, Sequence[Any]]],
+    recipes: Sequence[Recipe],
+    *,
+    rtol: float = 1e-10,
+    atol: float = 1e-12,
+) -> float:
+    """Assert ``differentiate(recipe, inputs)``, which returns the output's value and the
+    gradient of every input, agrees with torch autograd on every recipe.
+
+    The ``k``-th recipe gets the inputs ``random_inputs(recipe, seed=k)``. A failure names
+    the graph, its first steps and the first wrong input. Returns the largest relative error.
+    """
+    if not callable(differentiate):
+        raise TypeError(f"differentiate must be callable, got {type(differentiate).__name__}")
+    worst = 0.0
+    for k, recipe in enumerate(recipes):
+        inputs = random_inputs(recipe, seed=k)
+        value, grads = differentiate(recipe, inputs)
+        want_value, want = torch_gradients(recipe, inputs)
+        where = f"random graph {k} ({describe(recipe)})"
+        check_array(f"the output of {where}", value, want_value, rtol=1e-12, quiet=True)
+        check_true(len(grads) == len(want), f"{name} returned {len(grads)} gradients for the "
+                                            f"{len(want)} inputs of {where}")
+        for i, (got, expected) in enumerate(zip(grads, want)):
+            check_array(f"{name}: the gradient of x{i} on {where}", got, expected,
+                        rtol=rtol, atol=atol, quiet=True)
+            worst = max(worst, relative_error(got, expected))
+    passed(f"{name} agrees with torch autograd on {len(recipes)} random graphs "
+           f"(largest relative error {worst:.1e}).")
+    return worst
+
+
+def check_topological_order(name: str, order: Any, z: Any, *, quiet: bool = False) -> None:
+    """Assert ``order`` lists every node that ``z`` depends on exactly once, each after all of
+    its inputs, and ``z`` last. Nodes are objects with an ``inputs`` tuple, told apart by identity."""
+    if not isinstance(order, list):
+        raise AssertionError(f"{name} should be a list of nodes, got {type(order).__name__}.")
+    check_true(bool(order) and order[-1] is z,
+               f"{name} should end with z itself; it ends with {order[-1] if order else 'nothing'!r}.")
+    position: dict[int, int] = {}
+    for k, v in enumerate(order):
+        if id(v) in position:
+            raise AssertionError(f"{name} lists {v!r} twice, at positions {position[id(v)]} and {k}: "
+                                 "a node shared by several consumers must appear once.")
+        position[id(v)] = k
+    for k, v in enumerate(order):
+        for u in getattr(v, "inputs", ()):
+            if id(u) not in position:
+                raise AssertionError(f"{name} misses {u!r}, an input of {v!r} (position {k}).")
+            if position[id(u)] > k:
+                raise AssertionError(f"{name} puts {v!r} at position {k}, before its input {u!r} at "
+                                     f"position {position[id(u)]}: every node must come after its inputs.")
+    read = {id(u) for v in order for u in getattr(v, "inputs", ())}
+    unread = [v for v in order[:-1] if id(v) not in read]
+    if unread:
+        raise AssertionError(f"{name} holds {unread[0]!r}, which no node of the order reads: "
+                             "z does not depend on it.")
+    if not quiet:
+        passed(f"{name}: all {len(order)} nodes, each once and after its inputs, z last.")
 
 
 # ---------------------------------------------------------------- cost of backprop

@@ -114,6 +114,24 @@ def test_layered_costs_match_a_brute_force_count(widths: list[int]) -> None:
     assert costs.naive_calls >= costs.paths
 
 
+def test_paths_and_naive_calls_per_path_with_k_hidden_layers() -> None:
+    """The notebook's statement: n_0 w^k paths, between one and three naive calls per path."""
+    for k in range(1, 6):
+        for w in (2, 4, 8, 16, 32):
+            costs = gradient_table.layered_costs([2] + [w] * k + [1])
+            assert costs.paths == 2 * w ** k
+            assert costs.paths <= costs.naive_calls <= 3 * costs.paths
+
+
+def test_edge_counts_of_layered_and_one_hidden_layer_graphs() -> None:
+    for width in (2, 3, 4):
+        for depth in range(1, 13):
+            assert gradient_table.layered_costs(gradient_table.layered_widths(depth, width)).edges == \
+                (depth - 1) * width ** 2 + width
+    for n_h in (2, 4, 8, 16, 32):
+        assert gradient_table.layered_costs([2, n_h, 1]).edges == 3 * n_h
+
+
 def test_naive_cost_is_exponential_in_depth_and_polynomial_in_width() -> None:
     deep = [gradient_table.layered_costs(gradient_table.layered_widths(d, 2)) for d in range(2, 15)]
     assert all(b.naive_calls / a.naive_calls > 1.9 for a, b in zip(deep, deep[1:]))
@@ -158,39 +176,78 @@ def test_linear_network_loss_gradient() -> None:
     np.testing.assert_allclose(numeric, (W @ X.T - Y.T) @ X, rtol=1e-6)
 
 
-def _residual_loss(W: np.ndarray, x: np.ndarray) -> float:
-    u = np.maximum(W @ x, 0.0)
-    v = u + W @ u
-    return 0.5 * float(v @ v)
+# ---------------------------------------------------------------- the checks of the exercises
+class _Node:
+    """The least a node needs for check_topological_order: inputs, told apart by identity."""
+
+    def __init__(self, name: str, *inputs: "_Node") -> None:
+        self.name, self.inputs = name, inputs
+
+    def __repr__(self) -> str:
+        return self.name
 
 
-def test_residual_layer_matrix_form_is_right_and_the_seeds_index_form_is_not() -> None:
-    rng = np.random.default_rng(4)
-    W, x = rng.normal(size=(5, 5)), rng.normal(size=5)
-    y = W @ x
-    u = np.maximum(y, 0.0)
-    v = u + W @ u
-    theta = (y > 0).astype(float)
-    matrix_form = np.outer(v, u) + np.diag(theta) @ (np.eye(5) + W.T) @ np.outer(v, x)
-    numeric = numerical_gradient(lambda w: _residual_loss(w, x), W)
-    np.testing.assert_allclose(matrix_form, numeric, rtol=1e-6, atol=1e-8)
-    seed = np.array([[v[i] * theta[i] * x[j] + u[i] * v[i] + (v @ W[:, i]) * theta[i] * x[j]
-                      for j in range(5)] for i in range(5)])
-    wrong = ~np.isclose(seed, numeric, rtol=1e-6, atol=1e-8)
-    assert wrong.any() and not wrong[np.eye(5, dtype=bool)].any()  # the diagonal is right
+def _diamond() -> tuple[list[_Node], _Node]:
+    x = _Node("x")
+    a, b = _Node("a", x), _Node("b", x)
+    c = _Node("c", a)
+    z = _Node("z", c, b, x)
+    return [x, a, c, b, z], z
 
 
-def test_relu_kink_conventions_give_the_one_sided_derivatives() -> None:
-    x = np.array([1.0, -1.0, 0.0, 2.0])
-    W = np.array([[1.0, 1.0, 3.0, 0.0], [0.5, -1.0, 0.0, 1.0], [1.0, 0.0, 1.0, 1.0], [0.0, 0.5, 2.0, -1.0]])
-    assert (W @ x)[0] == 0.0
-    h, E = 1e-7, np.zeros((4, 4))
-    E[0, 0] = 1.0
-    left = (_residual_loss(W, x) - _residual_loss(W - h * E, x)) / h
-    right = (_residual_loss(W + h * E, x) - _residual_loss(W, x)) / h
-    Wt = torch.tensor(W, requires_grad=True)
-    u = torch.relu(Wt @ torch.tensor(x))
-    v = u + Wt @ u
-    (0.5 * v @ v).backward()
-    assert Wt.grad[0, 0].item() == pytest.approx(left, abs=1e-5)
-    assert right - left > 0.1
+def test_check_topological_order_accepts_a_right_order(capsys: pytest.CaptureFixture[str]) -> None:
+    order, z = _diamond()
+    gradient_table.check_topological_order("order", order, z)
+    assert "all 5 nodes" in capsys.readouterr().out
+    gradient_table.check_topological_order("order", [order[0], order[3], order[1], order[2], z], z, quiet=True)
+
+
+@pytest.mark.parametrize(("change", "says"), [
+    (lambda o: o[::-1], "should end with z"),
+    (lambda o: o[:1] + o, "twice"),
+    (lambda o: o[1:], "misses x"),
+    (lambda o: [o[1], o[0]] + o[2:], "puts a at position 0, before its input x"),
+    (lambda o: [_Node("stray")] + o, "no node of the order reads"),
+    (lambda o: tuple(o), "should be a list"),
+])
+def test_check_topological_order_names_what_is_wrong(change, says: str) -> None:
+    order, z = _diamond()
+    with pytest.raises(AssertionError, match=says):
+        gradient_table.check_topological_order("order", change(order), z)
+
+
+def _finite_differences(recipe: gradient_table.Recipe, inputs: list) -> tuple[float, list[np.ndarray]]:
+    def output(k: int, v: np.ndarray) -> float:
+        args = list(inputs)
+        args[k] = v if np.ndim(inputs[k]) else float(v)
+        return float(gradient_table.evaluate_recipe(recipe, args, NUMPY_OPS)[-1])
+
+    value = float(gradient_table.evaluate_recipe(recipe, inputs, NUMPY_OPS)[-1])
+    return value, [numerical_gradient(lambda v, k=k: output(k, v), x) for k, x in enumerate(inputs)]
+
+
+def test_check_gradients_on_recipes_passes_right_gradients_and_names_the_wrong_graph() -> None:
+    recipes = [gradient_table.random_scalar_recipe(3, 8, seed=s) for s in range(3)]
+    worst = gradient_table.check_gradients_on_recipes("fd", _finite_differences, recipes, rtol=1e-6, atol=1e-8)
+    assert 0 < worst < 1e-6
+
+    def doubled(recipe, inputs):
+        value, grads = _finite_differences(recipe, inputs)
+        return value, [2 * g for g in grads]
+
+    with pytest.raises(AssertionError, match=r"doubled: the gradient of x\d on random graph 0 \(x3 = "):
+        gradient_table.check_gradients_on_recipes("doubled", doubled, recipes, rtol=1e-6, atol=1e-8)
+    with pytest.raises(AssertionError, match="returned 2 gradients for the 3 inputs"):
+        gradient_table.check_gradients_on_recipes(
+            "short", lambda r, i: (_finite_differences(r, i)[0], _finite_differences(r, i)[1][:2]), recipes)
+    with pytest.raises(TypeError, match="differentiate must be callable"):
+        gradient_table.check_gradients_on_recipes("x", None, recipes)
+
+
+def test_torch_gradients_gives_zeros_for_an_unused_input_and_describe_lists_steps() -> None:
+    recipe = gradient_table.Recipe(input_shapes=((), ()), steps=(("sin", (0,)), ("mul", (2, 0))))
+    value, grads = gradient_table.torch_gradients(recipe, [0.5, 2.0])
+    assert value == pytest.approx(0.5 * np.sin(0.5))
+    assert grads[0] == pytest.approx(np.sin(0.5) + 0.5 * np.cos(0.5)) and grads[1] == 0.0
+    assert gradient_table.describe(recipe) == "x2 = sin(x0); x3 = mul(x2, x0)"
+    assert gradient_table.describe(recipe, most=1) == "x2 = sin(x0); ..."
