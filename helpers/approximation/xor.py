@@ -1,5 +1,6 @@
 """The checks of ``02_approximation/01_xor``: XOR on four inputs, sign patterns on a grid,
-and whether a function can be a ReLU network at all (continuous and piecewise linear).
+and whether a function can be a ReLU network at all (continuous, piecewise linear, and
+written without a minimum or a case distinction).
 
 None of them computes an exercise's answer: each tests a property the text states.
 """
@@ -11,10 +12,15 @@ from typing import Any
 
 import numpy as np
 
-from ..checks import check_true
+from ..checks import check_source, check_true, passed
 
 XOR_INPUTS = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
 XOR_TARGETS = np.array([0, 1, 1, 0], dtype=float)
+
+
+NOT_RELU = ("minimum", "min", "amin", "fmin", "nanmin", "where", "select", "clip", "sort", "piecewise")
+"""Names that compute a minimum or choose by cases, which a ReLU network written with ``relu``,
+sums and constant multiples does not use."""
 
 
 def _values(name: str, values: Any, shape: tuple[int, ...]) -> np.ndarray:
@@ -59,6 +65,13 @@ def check_sign_pattern(name: str, values: Any, wanted: Any, points: Any) -> None
                success=f"{name} is positive exactly where it should be, on all {len(grid)} grid points.")
 
 
+def check_only_relu(name: str, function: Callable[..., Any]) -> None:
+    """Assert the source of ``function`` uses none of :data:`NOT_RELU`: a minimum is what the
+    exercises ask to build from ReLUs, so ``np.minimum`` and the like are ruled out."""
+    check_source(name, function, forbid_names=NOT_RELU)
+    passed(f"{name} uses no minimum and no case distinction.")
+
+
 def check_continuous(name: str, fun: Callable[[np.ndarray], Any], points: Any, *,
                      step: float = 1e-7, jump: float = 1e-4) -> None:
     """Assert ``fun`` does not jump: moving any of ``points`` by ``step`` along either axis
@@ -80,7 +93,7 @@ def check_continuous(name: str, fun: Callable[[np.ndarray], Any], points: Any, *
                     f"{moved[i]:.4g}. A ReLU network is continuous; an indicator such as "
                     "(x1 > 0) & (x2 > 0) is not."
                 )
-    print(f"✓ {name} is continuous at all {len(grid)} grid points.")
+    passed(f"{name} is continuous at all {len(grid)} grid points.")
 
 
 def check_piecewise_linear(name: str, fun: Callable[[np.ndarray], Any], *, n_segments: int = 4000,
