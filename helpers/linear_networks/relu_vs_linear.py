@@ -2,9 +2,12 @@
 
 - :class:`BiasFreeReLUNet`: ``x -> W_{L+1} relu(W_L ... relu(W_1 x))``, no biases;
   :meth:`~BiasFreeReLUNet.from_weights` builds one from given matrices.
-- :func:`least_squares_fit`: the best linear model ``x -> w^T x`` and its loss.
-- :func:`fit`: full-batch Adam on the loss ``1/2 sum (f(x_n) - y_n)^2``, optionally keeping
-  every weight nonnegative (projected: negative entries are set to zero after each step).
+- :func:`squared_loss`, :func:`least_squares_fit`: the loss, and the best linear model
+  ``x -> w^T x`` with its loss.
+
+Training the networks (with and without the nonnegativity constraint) is an exercise of
+``03_relu_vs_linear``, and so are the collapse of a nonnegative network to a linear model
+and the construction of a network equal to a linear model; they are not here.
 
 Data are float64 torch tensors or numpy arrays: ``X`` of shape ``(n, D)``, ``y`` of shape ``(n,)``.
 """
@@ -112,12 +115,6 @@ class BiasFreeReLUNet(torch.nn.Module):
         """Copies of ``[W_1, ..., W_{L+1}]``."""
         return [layer.weight.detach().numpy().copy() for layer in self.layers]
 
-    def clamp_nonnegative_(self) -> None:
-        """Set every negative weight to zero (the projection onto nonnegative weights)."""
-        with torch.no_grad():
-            for layer in self.layers:
-                layer.weight.clamp_(min=0.0)
-
 
 def squared_loss(predictions: Any, y: Any) -> float:
     """``1/2 sum_n (prediction_n - y_n)^2``."""
@@ -132,36 +129,3 @@ def least_squares_fit(X: Any, y: Any) -> tuple[np.ndarray, float]:
     x_t, y_t = _check_data(X, y)
     w = np.linalg.lstsq(x_t.numpy(), y_t.numpy(), rcond=None)[0]
     return w, squared_loss(x_t.numpy() @ w, y_t)
-
-
-def fit(net: BiasFreeReLUNet, X: Any, y: Any, *, steps: int, lr: float,
-        nonnegative: bool = False) -> np.ndarray:
-    """Train ``net`` in place by full-batch Adam; the loss before each step and at the end.
-
-    With ``nonnegative`` the weights are clamped at zero after every step, so every loss
-    recorded is that of a network with nonnegative weights.
-    """
-    if not isinstance(net, BiasFreeReLUNet):
-        raise TypeError(f"net must be a BiasFreeReLUNet, got {type(net).__name__}")
-    x_t, y_t = _check_data(X, y)
-    if x_t.shape[1] != net.layers[0].in_features:
-        raise ValueError(f"X has {x_t.shape[1]} columns but net expects {net.layers[0].in_features}")
-    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
-        raise ValueError(f"steps must be a positive int, got {steps!r}")
-    if not np.isfinite(lr) or lr <= 0:
-        raise ValueError(f"lr must be a positive number, got {lr!r}")
-    if nonnegative:
-        net.clamp_nonnegative_()
-    optimiser = torch.optim.Adam(net.parameters(), lr=lr)
-    losses = np.empty(steps + 1)
-    for t in range(steps + 1):
-        loss = 0.5 * ((net(x_t) - y_t) ** 2).sum()
-        losses[t] = loss.item()
-        if t == steps:
-            break
-        optimiser.zero_grad()
-        loss.backward()
-        optimiser.step()
-        if nonnegative:
-            net.clamp_nonnegative_()
-    return losses
