@@ -1,9 +1,9 @@
 """The checks of ``04_parity/01_capacity``: does a two-layer network compute parity on every input?
 
-The constructions themselves are the notebook's exercises; this module only evaluates a
-network exhaustively (:func:`errors`, :func:`wrong_inputs`, :func:`check_parity_net`),
-traces it along the sum s = v . x (:func:`along_sum`) and states the unit count the text
-derives (:func:`min_units`).
+The constructions and the exhaustive search for failures are the notebook's exercises;
+this module checks a network on every input (:func:`check_parity_net`), traces it along
+the sum s = v . x (:func:`along_sum`) and states the unit count the text derives
+(:func:`min_units`).
 """
 
 from __future__ import annotations
@@ -42,27 +42,12 @@ def along_sum(net: TwoLayerNet, v: Any, s: Any) -> np.ndarray:
     return np.maximum(x @ net.W.T + net.b, 0.0) * net.alpha
 
 
-def errors(net: TwoLayerNet, v: Any) -> np.ndarray:
-    """|f(x) - (-1)^(v . x)| for every x of :func:`all_inputs` (shape (2^d,))."""
-    mask = as_mask(v)
-    if not isinstance(net, TwoLayerNet):
-        raise TypeError(f"net must be a TwoLayerNet, got {type(net).__name__}")
-    if net.d != mask.size:
-        raise ValueError(f"the network has d = {net.d} inputs but the mask has {mask.size}")
+def _wrong_inputs(net: TwoLayerNet, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The inputs x in {0,1}^d with |f(x) - y| > 1e-9 (NaN counts as wrong), and f there."""
     x = all_inputs(mask.size)
-    return np.abs(net(x) - parity_labels(x, mask))
-
-
-def wrong_inputs(net: TwoLayerNet, v: Any, *, tol: float = 1e-9) -> tuple[np.ndarray, np.ndarray]:
-    """The inputs x in {0,1}^d with |f(x) - y| > tol, and f there: (x of shape (m, d), f (m,))."""
-    x = all_inputs(as_mask(v).size)
-    bad = ~(errors(net, v) <= tol)  # NaN outputs count as wrong
-    return x[bad], net(x[bad])
-
-
-def max_error(net: TwoLayerNet, v: Any) -> float:
-    """max over every x in {0,1}^d of |f(x) - (-1)^(v . x)|."""
-    return float(errors(net, v).max())
+    f = net(x)
+    bad = ~(np.abs(f - parity_labels(x, mask)) <= 1e-9)
+    return x[bad], f[bad]
 
 
 def bits(row: Any) -> str:
@@ -82,7 +67,7 @@ def check_parity_net(name: str, net: Any, v: Any, *, k: int | None = None) -> No
     if k is not None:
         check_true(net.k == k, f"{name} should have k = {k} hidden units (W of shape ({k}, "
                                f"{mask.size})), got W of shape {net.W.shape}")
-    x, f = wrong_inputs(net, mask)
+    x, f = _wrong_inputs(net, mask)
     shown = "; ".join(
         f"x = {bits(row)}: f = {value:.4g}, y = {int(parity_labels(row[None], mask)[0])}"
         for row, value in zip(x[:4], f[:4])
