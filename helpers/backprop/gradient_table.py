@@ -28,6 +28,7 @@ from matplotlib.collections import LineCollection
 
 from ..checks import check_array, check_true, passed, relative_error
 from ..plotting import PALETTE, label
+from ..validation import integer
 
 SCALAR_UNARY: tuple[str, ...] = ("sin", "cos", "tanh", "exp")
 SCALAR_BINARY: tuple[str, ...] = ("add", "sub", "mul")
@@ -49,22 +50,14 @@ class Recipe:
     steps: tuple[tuple[str, tuple[int, ...]], ...]
 
 
-def _check_count(name: str, value: Any, smallest: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < smallest:
-        raise ValueError(f"{name} must be at least {smallest}, got {value}")
-    return int(value)
-
-
 def random_scalar_recipe(n_inputs: int = 3, n_steps: int = 12, *, seed: int = 0) -> Recipe:
     """A random graph of scalar operations (:data:`SCALAR_UNARY`, :data:`SCALAR_BINARY`).
 
     Each step reads nodes chosen at random among the last five, so graphs are deep and
     nodes are shared (a node feeding several later ones is what makes backprop sum).
     """
-    n_inputs = _check_count("n_inputs", n_inputs, 1)
-    n_steps = _check_count("n_steps", n_steps, 1)
+    n_inputs = integer("n_inputs", n_inputs, minimum=1)
+    n_steps = integer("n_steps", n_steps, minimum=1)
     rng = np.random.default_rng(seed)
     steps = []
     for k in range(n_steps):
@@ -95,8 +88,8 @@ def random_matrix_recipe(n_inputs: int = 3, n_steps: int = 10, *, seed: int = 0)
     Inputs are matrices with sides 2 to 4; each step picks, among the last six nodes,
     an operation whose shapes fit (:data:`MATRIX_UNARY`, :data:`MATRIX_BINARY`).
     """
-    n_inputs = _check_count("n_inputs", n_inputs, 1)
-    n_steps = _check_count("n_steps", n_steps, 1)
+    n_inputs = integer("n_inputs", n_inputs, minimum=1)
+    n_steps = integer("n_steps", n_steps, minimum=1)
     rng = np.random.default_rng(seed)
     sides = rng.integers(2, 5, size=n_inputs + 1)
     shapes = [(int(sides[k]), int(sides[k + 1])) for k in range(n_inputs)]
@@ -241,8 +234,8 @@ def check_topological_order(name: str, order: Any, z: Any, *, quiet: bool = Fals
 # ---------------------------------------------------------------- cost of backprop
 def layered_widths(depth: int, width: int) -> list[int]:
     """Layer sizes of the layered graph: ``width`` inputs, ``depth - 1`` hidden layers, one output."""
-    depth = _check_count("depth", depth, 1)
-    width = _check_count("width", width, 1)
+    depth = integer("depth", depth, minimum=1)
+    width = integer("width", width, minimum=1)
     return [width] * depth + [1]
 
 
@@ -265,7 +258,7 @@ def layered_costs(widths: Sequence[int]) -> LayeredCosts:
     recomputes ``dz/dc`` every time, so its calls satisfy ``M(v) = sum_c (1 + M(c))``
     with ``M(z) = 0``; every unit of one layer has the same ``M``.
     """
-    sizes = [_check_count(f"widths[{k}]", w, 1) for k, w in enumerate(widths)]
+    sizes = [integer(f"widths[{k}]", w, minimum=1) for k, w in enumerate(widths)]
     if len(sizes) < 2 or sizes[-1] != 1:
         raise ValueError(f"widths must list at least two layers and end with the single output 1, got {list(widths)}")
     edges = sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
