@@ -1,7 +1,7 @@
 """CIFAR-10 linear algebra: the book's closed forms vs scikit-learn on the same data.
 
 Least squares with one-hot targets, 2-D PCA and 2-D CCA, each timed from the raw pixels
-(:class:`helpers.linear_views.Moments` plus the solve) against scikit-learn's
+(:class:`benchmarks.linear_views_reference.ClosedForms` plus the solve) against scikit-learn's
 LinearRegression / Ridge, PCA and CCA (scikit-learn is a benchmark-only dependency).
 The results must agree: equal test accuracies, variances and canonical correlations
 within 1e-3. A last pair of rows times the full-size problem, 50,000 x 3,072.
@@ -14,8 +14,9 @@ import time
 import numpy as np
 
 from benchmarks.common import Row, median_seconds
+from benchmarks.linear_views_reference import ClosedForms
+from helpers.cifar10.linear_views import flatten_images
 from helpers.data import load_cifar10
-from helpers.linear_views import Moments, flatten_images
 
 GROUP = "CIFAR-10 linear algebra"
 CHAPTER_RIDGE = 1e-3  # the chapter's default (relative to the mean pixel variance)
@@ -37,8 +38,8 @@ def run(repeats: int = 3) -> list[Row]:
     size = f"{len(x):,} x {x.shape[1]:,}"
     rows = []
 
-    def moments() -> Moments:
-        return Moments(x, y, scale=1 / 255)
+    def moments() -> ClosedForms:
+        return ClosedForms(x, y, scale=1 / 255)
 
     # least squares, plain and with the chapter's ridge
     for ridge in (0.0, CHAPTER_RIDGE):
@@ -90,7 +91,7 @@ def run(repeats: int = 3) -> list[Row]:
     big_x, big_y = np.tile(x, (reps, 1))[:50_000], np.tile(y, reps)[:50_000]
 
     def book_all() -> None:
-        m = Moments(big_x, big_y, scale=1 / 255)
+        m = ClosedForms(big_x, big_y, scale=1 / 255)
         m.least_squares(CHAPTER_RIDGE), m.pca(2), m.cca(2, CHAPTER_RIDGE)
 
     t_book, _ = median_seconds(book_all, 1, warmup=0)

@@ -238,9 +238,9 @@ def check_sgd_like_torch(name: str, parameters: Sequence[torch.Tensor], twin: to
     """
     optimizer = torch.optim.SGD(twin.parameters(), lr=lr)
     for index in minibatches(len(x), batch_size, generator=torch.Generator().manual_seed(seed)):
-        batch = x[index] if transform is None else transform(x[index])
+        images = x[index] if transform is None else transform(x[index])
         optimizer.zero_grad()
-        F.cross_entropy(twin(batch.flatten(1)), target[index]).backward()
+        F.cross_entropy(twin(images.flatten(1)), target[index]).backward()
         optimizer.step()
     theirs = list(twin.parameters())
     check_true(len(parameters) == len(theirs),

@@ -1,11 +1,12 @@
-"""helpers.linear_views: closed-form PCA, CCA and least squares against reference solvers."""
+"""benchmarks.linear_views_reference: the benchmark's closed-form PCA, CCA and least squares
+against reference solvers."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from helpers import linear_views as lv
+from benchmarks import linear_views_reference as lv
 
 
 def labelled_data(n: int = 300, d: int = 12, classes: int = 4, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -19,7 +20,7 @@ def labelled_data(n: int = 300, d: int = 12, classes: int = 4, seed: int = 0) ->
 
 def test_least_squares_without_ridge_matches_lstsq() -> None:
     x, y = labelled_data()
-    model = lv.Moments(x, y, n_classes=4).least_squares(ridge=0.0)
+    model = lv.ClosedForms(x, y, n_classes=4).least_squares(ridge=0.0)
     design = np.hstack([x, np.ones((len(x), 1))])
     reference, *_ = np.linalg.lstsq(design, lv.one_hot(y, 4), rcond=None)
     np.testing.assert_allclose(model.weights, reference[:-1], rtol=1e-9, atol=1e-11)
@@ -29,7 +30,7 @@ def test_least_squares_without_ridge_matches_lstsq() -> None:
 
 def test_least_squares_with_ridge_matches_augmented_lstsq() -> None:
     x, y = labelled_data(seed=1)
-    moments = lv.Moments(x, y, n_classes=4, scale=0.5)
+    moments = lv.ClosedForms(x, y, n_classes=4, scale=0.5)
     model = moments.least_squares(ridge=0.3)
     lam = moments.ridge_value(0.3)
     xs = x * 0.5
@@ -51,7 +52,7 @@ def test_pca_matches_svd(d: int) -> None:
     # a spectrum with clear gaps at the top, as images have
     x = rng.normal(size=(n, d)) * np.concatenate([[9.0, 6.0, 4.0], np.ones(d - 3)]) + 1.0
     y = np.arange(n) % 10
-    view = lv.Moments(x, y).pca(k=3)
+    view = lv.ClosedForms(x, y).pca(k=3)
     centred = x - x.mean(0)
     _, s, vt = np.linalg.svd(centred, full_matrices=False)
     np.testing.assert_allclose(view.values, s[:3] ** 2 / n, rtol=1e-9)
@@ -61,7 +62,7 @@ def test_pca_matches_svd(d: int) -> None:
 
 def test_pca_falls_back_to_eigh_when_iteration_is_slow() -> None:
     x = np.random.default_rng(5).normal(size=(1000, 600))  # a flat spectrum: no gap to exploit
-    view = lv.Moments(x, np.zeros(1000, dtype=int)).pca(k=2, max_iter=3)
+    view = lv.ClosedForms(x, np.zeros(1000, dtype=int)).pca(k=2, max_iter=3)
     values, vectors = np.linalg.eigh(np.cov(x.T, bias=True))
     np.testing.assert_allclose(view.values, values[::-1][:2], rtol=1e-9)
     np.testing.assert_allclose(np.abs(view.directions.T @ vectors[:, ::-1][:, :2]), np.eye(2), atol=1e-8)
@@ -81,7 +82,7 @@ def canonical_reference(x: np.ndarray, y: np.ndarray, classes: int) -> tuple[np.
 
 def test_cca_matches_qr_svd_reference() -> None:
     x, y = labelled_data(n=400, d=15, classes=5, seed=3)
-    view = lv.Moments(x, y, n_classes=5).cca(k=3, ridge=0.0)
+    view = lv.ClosedForms(x, y, n_classes=5).cca(k=3, ridge=0.0)
     correlations, directions = canonical_reference(x, y, 5)
     np.testing.assert_allclose(view.values, correlations[:3], rtol=1e-9)
     variates = view.transform(x)
@@ -92,7 +93,7 @@ def test_cca_matches_qr_svd_reference() -> None:
 
 def test_cca_has_at_most_classes_minus_one_correlations_and_lies_in_the_ls_span() -> None:
     x, y = labelled_data(n=500, d=20, classes=4, seed=4)
-    moments = lv.Moments(x, y, n_classes=4)
+    moments = lv.ClosedForms(x, y, n_classes=4)
     view = moments.cca(k=4, ridge=0.01)
     assert view.values[2] > 1e-3 and view.values[3] < 1e-12
     weights = moments.least_squares(ridge=0.01).weights
@@ -102,23 +103,6 @@ def test_cca_has_at_most_classes_minus_one_correlations_and_lies_in_the_ls_span(
     assert np.linalg.norm(weights @ np.linalg.lstsq(weights, x[:5].T, rcond=None)[0] - x[:5].T) > 1
 
 
-def test_uint8_images_flatten_and_downsample() -> None:
-    images = np.arange(2 * 4 * 4 * 3, dtype=np.uint8).reshape(2, 4, 4, 3)
-    assert lv.flatten_images(images).shape == (2, 48)
-    small = lv.downsample(images, 2)
-    assert small.shape == (2, 2, 2, 3)
-    assert small[0, 0, 0, 0] == np.mean(images[0, :2, :2, 0])
-
-
-def test_class_separation_extremes_and_value() -> None:
-    labels = np.array([0, 0, 1, 1])
-    assert lv.class_separation(np.array([[1.0, 0], [1, 0], [3, 0], [3, 0]]), labels, 2) == 1.0
-    assert lv.class_separation(np.array([[0.0, 1], [0, -1], [0, 1], [0, -1]]), labels, 2) == 0.0
-    # between = 4 * 1, total = 4 * 1 + 4 * 1 (within spread 1 along the other axis)
-    points = np.array([[-1.0, 1], [-1, -1], [1, 1], [1, -1]])
-    assert lv.class_separation(points, labels, 2) == pytest.approx(0.5)
-
-
 def test_one_hot() -> None:
     np.testing.assert_array_equal(lv.one_hot(np.array([2, 0]), 3), [[0, 0, 1], [1, 0, 0]])
 
@@ -126,14 +110,12 @@ def test_one_hot() -> None:
 @pytest.mark.parametrize(
     ("call", "error", "pattern"),
     [
-        (lambda: lv.Moments(np.ones(5), np.zeros(5, dtype=int)), ValueError, r"x must have shape"),
-        (lambda: lv.Moments([[1.0, 2.0]], np.zeros(1, dtype=int)), TypeError, "numpy array"),
-        (lambda: lv.Moments(np.ones((4, 2)), np.zeros(3, dtype=int)), ValueError, r"y must have shape \(4,\)"),
-        (lambda: lv.Moments(np.ones((4, 2)), np.array([0, 1, 2, 10])), ValueError, r"labels must lie in 0..9"),
-        (lambda: lv.Moments(np.ones((4, 2)), np.zeros(4)), TypeError, "integer class labels"),
-        (lambda: lv.Moments(np.full((4, 2), np.nan), np.zeros(4, dtype=int)), ValueError, "NaN"),
-        (lambda: lv.flatten_images(np.ones((2, 4, 4, 3))), ValueError, "uint8"),
-        (lambda: lv.downsample(np.ones((2, 5, 5, 3), dtype=np.uint8), 2), ValueError, "dividing"),
+        (lambda: lv.ClosedForms(np.ones(5), np.zeros(5, dtype=int)), ValueError, r"x must have shape"),
+        (lambda: lv.ClosedForms([[1.0, 2.0]], np.zeros(1, dtype=int)), TypeError, "numpy array"),
+        (lambda: lv.ClosedForms(np.ones((4, 2)), np.zeros(3, dtype=int)), ValueError, r"y must have shape \(4,\)"),
+        (lambda: lv.ClosedForms(np.ones((4, 2)), np.array([0, 1, 2, 10])), ValueError, r"labels must lie in 0..9"),
+        (lambda: lv.ClosedForms(np.ones((4, 2)), np.zeros(4)), TypeError, "integer class labels"),
+        (lambda: lv.ClosedForms(np.full((4, 2), np.nan), np.zeros(4, dtype=int)), ValueError, "NaN"),
     ],
 )
 def test_bad_input_is_named(call, error, pattern) -> None:
@@ -143,7 +125,7 @@ def test_bad_input_is_named(call, error, pattern) -> None:
 
 def test_bad_ridge_k_and_singular_systems() -> None:
     x, y = labelled_data()
-    moments = lv.Moments(x, y, n_classes=4)
+    moments = lv.ClosedForms(x, y, n_classes=4)
     with pytest.raises(ValueError, match="ridge must be a finite non-negative"):
         moments.least_squares(ridge=-1.0)
     with pytest.raises(ValueError, match=r"k must be an int in 1..4"):
@@ -154,27 +136,4 @@ def test_bad_ridge_k_and_singular_systems() -> None:
         moments.least_squares().predict(np.ones((2, 3)))
     collinear = np.hstack([x, np.full((len(x), 1), 7.0)])  # a constant pixel: S_xx is singular
     with pytest.raises(np.linalg.LinAlgError, match="positive ridge"):
-        lv.Moments(collinear, y, n_classes=4).least_squares(ridge=0.0)
-
-
-def test_class_mosaic_places_each_class_in_its_row() -> None:
-    images = np.zeros((6, 4, 4, 3), dtype=np.uint8)
-    images[:, :, :, 0] = np.arange(6)[:, None, None] * 10
-    labels = np.array([1, 0, 1, 0, 2, 2])
-    mosaic = lv.class_mosaic(images, labels, n_classes=3, per_class=2, border=1)
-    assert mosaic.shape == (3 * 5 - 1, 2 * 5 - 1, 3)
-    assert mosaic[0, 0, 0] == 10 and mosaic[0, 5, 0] == 30  # class 0: images 1 and 3
-    assert mosaic[10, 5, 0] == 50 and mosaic[4, 0, 0] == 255  # class 2, then a white border
-    with pytest.raises(ValueError, match="class 0 has only 2 images, need per_class=3"):
-        lv.class_mosaic(images, labels, n_classes=3, per_class=3)
-
-
-def test_plot_embedding_labels_and_legend() -> None:
-    from matplotlib.figure import Figure
-
-    ax = Figure().add_subplot()
-    lv.plot_embedding(ax, np.zeros((4, 2)), np.array([0, 1, 1, 0]), ["a", "b"], title="t",
-                      xlabel="x", ylabel="y")
-    assert ax.get_title() == "t" and [t.get_text() for t in ax.get_legend().get_texts()] == ["a", "b"]
-    with pytest.raises(ValueError, match=r"points must have shape \(N, 2\)"):
-        lv.plot_embedding(ax, np.zeros((4, 3)), np.zeros(4, dtype=int), ["a"], title="t", xlabel="x", ylabel="y")
+        lv.ClosedForms(collinear, y, n_classes=4).least_squares(ridge=0.0)

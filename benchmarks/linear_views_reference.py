@@ -1,15 +1,17 @@
-"""Linear views of CIFAR-10 in closed form: PCA, CCA against one-hot labels, least squares.
+"""The benchmark's fast reference for the linear views of CIFAR-10: PCA, CCA against one-hot
+labels and least squares in closed form (not installed with ``helpers``: the chapter's
+students write their own in ``chapters/05_cifar10/01_linear_views``).
 
-All three need only second moments of the data. :class:`Moments` computes them in one
+All three need only second moments of the data. :class:`ClosedForms` computes them in one
 pass over the images, in float64 and in chunks (so 50,000 x 3,072 pixels need about
 150 MB of ``uint8`` plus one 3,072 x 3,072 matrix):
 
-* PCA: the top eigenvectors of the pixel covariance ``S_xx`` (:meth:`Moments.pca`,
+* PCA: the top eigenvectors of the pixel covariance ``S_xx`` (:meth:`ClosedForms.pca`,
   by subspace iteration with a Rayleigh-Ritz step; only the top few are needed);
 * least squares with a ridge ``lam``: ``W = (S_xx + lam I)^{-1} S_xy``
-  (:meth:`Moments.least_squares`, one Cholesky factorisation);
+  (:meth:`ClosedForms.least_squares`, one Cholesky factorisation);
 * CCA: with ``S_xx + lam I = L L^T`` the canonical directions are ``L^{-T} U`` where ``U``
-  holds the left singular vectors of ``L^{-1} S_xy S_yy^{+1/2}`` (:meth:`Moments.cca`,
+  holds the left singular vectors of ``L^{-1} S_xy S_yy^{+1/2}`` (:meth:`ClosedForms.cca`,
   sharing the factorisation with least squares).
 
 ``ridge`` is relative: ``lam = ridge * trace(S_xx) / d`` (a fraction of the average
@@ -18,14 +20,10 @@ pixel variance), so it means the same whatever the pixel scale.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import torch
-from matplotlib.axes import Axes
-
-from .plotting import colors, label
 
 
 def _check_x(name: str, x: object) -> np.ndarray:
@@ -57,15 +55,6 @@ def _check_ridge(ridge: object) -> float:
     if not np.isfinite(ridge) or ridge < 0:
         raise ValueError(f"ridge must be a finite non-negative number, got {ridge!r}")
     return float(ridge)
-
-
-def flatten_images(images: np.ndarray) -> np.ndarray:
-    """``uint8`` images ``(N, H, W, C)`` as rows of ``H*W*C`` pixels (still ``uint8``, no copy)."""
-    if not isinstance(images, np.ndarray) or images.dtype != np.uint8 or images.ndim != 4:
-        raise ValueError("flatten_images(): images must be a uint8 array of shape (N, H, W, C), got "
-                         f"{getattr(images, 'dtype', type(images).__name__)} "
-                         f"{getattr(images, 'shape', '')}")
-    return images.reshape(len(images), -1)
 
 
 def one_hot(y: np.ndarray, n_classes: int = 10) -> np.ndarray:
@@ -126,7 +115,7 @@ class Embedding:
         return _chunked_affine(x, self.scale, self.directions, -self.mean @ self.directions)
 
 
-class Moments:
+class ClosedForms:
     """Means and (co)variances of pixels ``x`` and one-hot labels ``y``, in float64.
 
     ``scale`` multiplies the raw values first (``1/255`` maps ``uint8`` pixels to [0, 1]).
@@ -134,10 +123,10 @@ class Moments:
 
     def __init__(self, x: np.ndarray, y: np.ndarray, n_classes: int = 10, *,
                  scale: float = 1.0, chunk: int = 4096) -> None:
-        x = _check_x("Moments()", x)
-        y = _check_labels("Moments()", y, len(x), n_classes)
+        x = _check_x("ClosedForms()", x)
+        y = _check_labels("ClosedForms()", y, len(x), n_classes)
         if not scale > 0:
-            raise ValueError(f"Moments(): scale must be positive, got {scale!r}")
+            raise ValueError(f"ClosedForms(): scale must be positive, got {scale!r}")
         n, d = x.shape
         self.n, self.d, self.n_classes, self.scale = n, d, n_classes, float(scale)
         mean = np.zeros(d)
@@ -238,66 +227,3 @@ def _fix_signs(directions: np.ndarray) -> np.ndarray:
     index = np.argmax(np.abs(directions), axis=0)
     signs = np.sign(directions[index, np.arange(directions.shape[1])])
     return directions * np.where(signs == 0, 1.0, signs)
-
-
-def downsample(images: np.ndarray, factor: int = 2) -> np.ndarray:
-    """Average ``factor x factor`` pixel blocks of ``uint8`` images ``(N, H, W, C)`` (float64)."""
-    if not isinstance(images, np.ndarray) or images.ndim != 4:
-        raise ValueError(f"downsample(): images must have shape (N, H, W, C), got "
-                         f"{getattr(images, 'shape', type(images).__name__)}")
-    n, h, w, c = images.shape
-    if isinstance(factor, bool) or not isinstance(factor, int) or factor < 1 or h % factor or w % factor:
-        raise ValueError(f"downsample(): factor must be a positive int dividing {h} and {w}, got {factor!r}")
-    blocks = images.reshape(n, h // factor, factor, w // factor, factor, c)
-    return blocks.mean(axis=(2, 4))
-
-
-def class_separation(points: np.ndarray, labels: np.ndarray, n_classes: int = 10) -> float:
-    """Share of the scatter of ``points`` explained by the class means (eta squared, in [0, 1]).
-
-    ``sum_k n_k ||m_k - m||^2 / sum_i ||p_i - m||^2``: 0 when all class means coincide,
-    1 when every class is a single point.
-    """
-    points = _check_x("class_separation()", points)
-    labels = _check_labels("class_separation()", labels, len(points), n_classes)
-    centre = points.mean(axis=0)
-    total = float(((points - centre) ** 2).sum())
-    between = sum(float(((points[labels == k].mean(axis=0) - centre) ** 2).sum()) * int((labels == k).sum())
-                  for k in range(n_classes) if (labels == k).any())
-    return between / total if total > 0 else 0.0
-
-
-def class_mosaic(images: np.ndarray, labels: np.ndarray, n_classes: int = 10,
-                 per_class: int = 8, border: int = 2) -> np.ndarray:
-    """One row per class with its first ``per_class`` images, as a single ``uint8`` picture."""
-    if not isinstance(images, np.ndarray) or images.dtype != np.uint8 or images.ndim != 4:
-        raise ValueError("class_mosaic(): images must be uint8 of shape (N, H, W, C)")
-    labels = _check_labels("class_mosaic()", labels, len(images), n_classes)
-    _, h, w, c = images.shape
-    out = np.full((n_classes * (h + border) - border, per_class * (w + border) - border, c), 255,
-                  dtype=np.uint8)
-    for k in range(n_classes):
-        members = np.flatnonzero(labels == k)[:per_class]
-        if len(members) < per_class:
-            raise ValueError(f"class_mosaic(): class {k} has only {len(members)} images, "
-                             f"need per_class={per_class}")
-        for j, index in enumerate(members):
-            out[k * (h + border):k * (h + border) + h, j * (w + border):j * (w + border) + w] = images[index]
-    return out
-
-
-def plot_embedding(ax: Axes, points: np.ndarray, labels: np.ndarray, classes: Sequence[str], *,
-                   title: str, xlabel: str, ylabel: str, legend: bool = True) -> None:
-    """Scatter 2-D ``points`` coloured by class, with a title, axis labels and a class legend."""
-    if not isinstance(points, np.ndarray) or points.ndim != 2 or points.shape[1] != 2:
-        raise ValueError(f"plot_embedding(): points must have shape (N, 2), got "
-                         f"{getattr(points, 'shape', type(points).__name__)}")
-    labels = _check_labels("plot_embedding()", labels, len(points), len(classes))
-    palette = colors(len(classes))
-    for k, name in enumerate(classes):
-        chosen = labels == k
-        ax.scatter(points[chosen, 0], points[chosen, 1], s=6, alpha=0.6, color=palette[k],
-                   label=name if legend else None, linewidths=0, rasterized=True)
-    label(ax, title=title, xlabel=xlabel, ylabel=ylabel, legend=False)
-    if legend:
-        ax.legend(markerscale=3, fontsize=7, loc="best", ncol=2, handletextpad=0.1, columnspacing=0.5)
