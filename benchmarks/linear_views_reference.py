@@ -25,17 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-
-def _check_x(name: str, x: object) -> np.ndarray:
-    if not isinstance(x, np.ndarray):
-        raise TypeError(f"{name}: x must be a numpy array, got {type(x).__name__}")
-    if x.ndim != 2 or x.shape[0] < 2 or x.shape[1] < 1:
-        raise ValueError(f"{name}: x must have shape (n_samples >= 2, n_features), got {x.shape}")
-    if not (np.issubdtype(x.dtype, np.number) and not np.issubdtype(x.dtype, np.complexfloating)):
-        raise TypeError(f"{name}: x must hold real numbers, got dtype {x.dtype}")
-    if np.issubdtype(x.dtype, np.floating) and not np.isfinite(x).all():
-        raise ValueError(f"{name}: x contains NaN or infinite values")
-    return x
+from helpers.cifar10.linear_views import rows_of
 
 
 def _check_labels(name: str, y: object, n: int, n_classes: int) -> np.ndarray:
@@ -75,7 +65,7 @@ class LinearModel:
 
     def predict(self, x: np.ndarray) -> np.ndarray:
         """Outputs for rows ``x`` (raw pixel values: the model's ``scale`` is applied here)."""
-        x = _check_x("LinearModel.predict()", x)
+        x = rows_of("LinearModel.predict()", x)
         if x.shape[1] != self.weights.shape[0]:
             raise ValueError(f"LinearModel.predict(): x has {x.shape[1]} features, "
                              f"the model expects {self.weights.shape[0]}")
@@ -108,7 +98,7 @@ class Embedding:
 
     def transform(self, x: np.ndarray) -> np.ndarray:
         """Coordinates of rows ``x`` (raw pixel values) in the view."""
-        x = _check_x("Embedding.transform()", x)
+        x = rows_of("Embedding.transform()", x)
         if x.shape[1] != self.directions.shape[0]:
             raise ValueError(f"Embedding.transform(): x has {x.shape[1]} features, "
                              f"the view expects {self.directions.shape[0]}")
@@ -123,7 +113,7 @@ class ClosedForms:
 
     def __init__(self, x: np.ndarray, y: np.ndarray, n_classes: int = 10, *,
                  scale: float = 1.0, chunk: int = 4096) -> None:
-        x = _check_x("ClosedForms()", x)
+        x = rows_of("ClosedForms()", x, min_rows=2)
         y = _check_labels("ClosedForms()", y, len(x), n_classes)
         if not scale > 0:
             raise ValueError(f"ClosedForms(): scale must be positive, got {scale!r}")

@@ -8,7 +8,8 @@ class-coloured scatter plot; this module holds the rest:
 - :func:`flatten_images`, :func:`class_mosaic`: the images as rows, and a picture of them;
 - :func:`project`: coordinates of many rows along a few directions, chunk by chunk, and
   :func:`orient`: directions with a fixed sign;
-- :func:`positive_definite`: whether a symmetric matrix has a Cholesky factorisation;
+- :func:`positive_definite`: whether a symmetric matrix has a Cholesky factorisation, and
+  :func:`rows_of`: the argument check for data rows;
 - property checks: :func:`check_top_eigenpairs` (a matrix-free eigensolver on a matrix
   with a known spectrum), :func:`check_eigenpairs`, :func:`check_normal_equations`,
   :func:`check_canonical_pairs` (the defining equations of CCA) and
@@ -41,13 +42,16 @@ class Moments(NamedTuple):
     syy: np.ndarray  # (K, K)
 
 
-def _check_x(name: str, x: object) -> np.ndarray:
+def rows_of(name: str, x: object, *, min_rows: int = 1) -> np.ndarray:
+    """``x`` if it is a 2-D numpy array of real, finite numbers with ``min_rows`` rows or more."""
     if not isinstance(x, np.ndarray):
         raise TypeError(f"{name}: x must be a numpy array, got {type(x).__name__}")
-    if x.ndim != 2 or x.shape[0] < 1 or x.shape[1] < 1:
-        raise ValueError(f"{name}: x must have shape (n_samples, n_features), got {x.shape}")
+    if x.ndim != 2 or x.shape[0] < min_rows or x.shape[1] < 1:
+        raise ValueError(f"{name}: x must have shape (n_samples >= {min_rows}, n_features), got {x.shape}")
     if not (np.issubdtype(x.dtype, np.number) and not np.issubdtype(x.dtype, np.complexfloating)):
         raise TypeError(f"{name}: x must hold real numbers, got dtype {x.dtype}")
+    if np.issubdtype(x.dtype, np.floating) and not np.isfinite(x).all():
+        raise ValueError(f"{name}: x contains NaN or infinite values")
     return x
 
 
@@ -83,7 +87,7 @@ def class_mosaic(images: np.ndarray, labels: np.ndarray, n_classes: int = 10,
 def project(x: np.ndarray, mean: np.ndarray, directions: np.ndarray, *, scale: float = 1.0,
             chunk: int = 8192) -> np.ndarray:
     """``(x * scale - mean) @ directions`` for rows ``x`` (``uint8`` pixels too), chunk by chunk."""
-    x = _check_x("project()", x)
+    x = rows_of("project()", x)
     directions = np.asarray(directions, dtype=float)
     if directions.ndim != 2 or directions.shape[0] != x.shape[1] or np.shape(mean) != (x.shape[1],):
         raise ValueError(f"project(): x has {x.shape[1]} features, so mean must have shape "
