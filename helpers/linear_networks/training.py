@@ -3,7 +3,7 @@
 - :func:`initial_layers`: small random layers (orthonormal rows or columns, scaled);
 - :func:`train_together`: full-batch gradient descent on several networks of the same
   depth at once (one batched autograd computation), recording the loss and the singular
-  values of each end-to-end matrix; :func:`train` for one network.
+  values of each end-to-end matrix.
 
 The gradients come from autograd, not from the closed-form per-layer formula (deriving
 and implementing that formula is an exercise of ``02_loss_landscape``).
@@ -88,12 +88,13 @@ def train_together(
         raise ValueError(f"lr must be a positive number, got {lr!r}")
     shapes = [(x.shape[1], *w, y.shape[1]) for w in inner]
     padded = np.max(np.array(shapes), axis=0)
+    starts = [initial_layers(dims, init_scale, seed=seed) for dims in shapes]
     layers, masks = [], []
     for i in range(len(padded) - 1):
         stack = np.zeros((len(shapes), padded[i + 1], padded[i]))
         mask = np.zeros_like(stack)
         for k, dims in enumerate(shapes):
-            stack[k, :dims[i + 1], :dims[i]] = initial_layers(dims, init_scale, seed=seed)[i]
+            stack[k, :dims[i + 1], :dims[i]] = starts[k][i]
             mask[k, :dims[i + 1], :dims[i]] = 1.0
         layers.append(torch.tensor(stack, requires_grad=True))
         masks.append(torch.tensor(mask))
@@ -138,8 +139,3 @@ def _descend(layers: list[torch.Tensor], masks: list[torch.Tensor], x: np.ndarra
                 for w, g, m in zip(layers, grads, masks):
                     w -= lr * g * m
     return recorded, losses, products
-
-
-def train(X: Any, Y: Any, widths: Sequence[int], **settings: Any) -> TrainingRun:
-    """:func:`train_together` for one network with inner widths ``widths``."""
-    return train_together(X, Y, [widths], **settings)[0]

@@ -15,6 +15,10 @@ def random_data(n: int, d: int, p: int, seed: int = 0) -> tuple[np.ndarray, np.n
     return rng.standard_normal((n, d)), rng.standard_normal((n, p))
 
 
+def train(X: np.ndarray, Y: np.ndarray, widths: list[int], **settings: object) -> tr.TrainingRun:
+    return tr.train_together(X, Y, [widths], **settings)[0]  # type: ignore[arg-type]
+
+
 def truncated_svd(M: np.ndarray, r: int) -> np.ndarray:
     U, s, Vt = np.linalg.svd(M, full_matrices=False)
     return (U[:, :r] * s[:r]) @ Vt[:r]
@@ -40,7 +44,7 @@ def test_one_step_is_a_gradient_step_of_the_loss() -> None:
     """After one step the layers moved by -lr times the autograd gradient of 1/2 ||W X^T - Y^T||^2."""
     X, Y = random_data(6, 3, 2, seed=3)
     start = tr.initial_layers((3, 4, 2), 0.7, seed=5)
-    run = tr.train(X, Y, [4], steps=1, lr=0.01, init_scale=0.7, seed=5)
+    run = train(X, Y, [4], steps=1, lr=0.01, init_scale=0.7, seed=5)
     tensors = [torch.tensor(w, requires_grad=True) for w in start]
     out = torch.tensor(X) @ tensors[0].T @ tensors[1].T
     (0.5 * ((out - torch.tensor(Y)) ** 2).sum()).backward()
@@ -54,7 +58,7 @@ def test_networks_trained_together_are_trained_as_on_their_own() -> None:
     widths = [[4, 1], [2, 3], [4, 4]]
     together = tr.train_together(X / 5, Y, widths, steps=200, lr=0.05, init_scale=0.5, seed=2, record_every=50)
     for w, run in zip(widths, together):
-        alone = tr.train(X / 5, Y, w, steps=200, lr=0.05, init_scale=0.5, seed=2, record_every=50)
+        alone = train(X / 5, Y, w, steps=200, lr=0.05, init_scale=0.5, seed=2, record_every=50)
         np.testing.assert_allclose(run.losses, alone.losses, rtol=1e-10)
         np.testing.assert_allclose(run.singular_values, alone.singular_values, rtol=1e-8, atol=1e-12)
         assert [m.shape for m in run.layers] == [m.shape for m in alone.layers]
@@ -63,38 +67,38 @@ def test_networks_trained_together_are_trained_as_on_their_own() -> None:
 
 def test_train_reaches_the_truncated_svd_and_is_deterministic() -> None:
     target = np.random.default_rng(7).standard_normal((3, 4))
-    run = tr.train(np.eye(4), target.T, [3, 1], steps=3000, lr=0.05, init_scale=0.5, seed=0, record_every=100)
+    run = train(np.eye(4), target.T, [3, 1], steps=3000, lr=0.05, init_scale=0.5, seed=0, record_every=100)
     best = truncated_svd(target, 1)
     np.testing.assert_allclose(product(run.layers), best, atol=1e-6)
     assert run.losses[-1] == pytest.approx(0.5 * np.sum((best - target) ** 2), rel=1e-8)
     assert run.singular_values.shape == (len(run.steps), 3) and run.steps[-1] == 3000
-    again = tr.train(np.eye(4), target.T, [3, 1], steps=3000, lr=0.05, init_scale=0.5, seed=0, record_every=100)
+    again = train(np.eye(4), target.T, [3, 1], steps=3000, lr=0.05, init_scale=0.5, seed=0, record_every=100)
     np.testing.assert_array_equal(run.losses, again.losses)
 
 
 def test_train_from_zero_stays_at_zero_for_depth_two_or_more() -> None:
     X, Y = random_data(10, 3, 2)
-    run = tr.train(X, Y, [3], steps=50, lr=0.01, init_scale=0.0)
+    run = train(X, Y, [3], steps=50, lr=0.01, init_scale=0.0)
     assert np.all(run.losses == run.losses[0]) and not product(run.layers).any()
 
 
 def test_train_leaves_torch_threads_as_they_were() -> None:
     before = torch.get_num_threads()
     X, Y = random_data(10, 3, 2)
-    tr.train(X, Y, [3], steps=2, lr=0.01, init_scale=0.5)
+    train(X, Y, [3], steps=2, lr=0.01, init_scale=0.5)
     assert torch.get_num_threads() == before
 
 
 def test_train_reports_divergence_and_bad_arguments() -> None:
     X, Y = random_data(10, 3, 2)
     with pytest.raises(FloatingPointError, match="lower lr"):
-        tr.train(X, Y, [3], steps=200, lr=10.0, init_scale=0.5)
+        train(X, Y, [3], steps=200, lr=10.0, init_scale=0.5)
     with pytest.raises(ValueError, match="steps must be a positive int"):
-        tr.train(X, Y, [3], steps=0, lr=0.1, init_scale=0.5)
+        train(X, Y, [3], steps=0, lr=0.1, init_scale=0.5)
     with pytest.raises(ValueError, match="lr must be a positive number"):
-        tr.train(X, Y, [3], steps=10, lr=-0.1, init_scale=0.5)
+        train(X, Y, [3], steps=10, lr=-0.1, init_scale=0.5)
     with pytest.raises(ValueError, match=r"widths\[0\]\[0\] must be a positive int"):
-        tr.train(X, Y, [0], steps=10, lr=0.1, init_scale=0.5)
+        train(X, Y, [0], steps=10, lr=0.1, init_scale=0.5)
     with pytest.raises(ValueError, match="same depth"):
         tr.train_together(X, Y, [[3], [3, 3]], steps=10, lr=0.1, init_scale=0.5)
     with pytest.raises(TypeError, match="non-empty list of inner-width lists"):
