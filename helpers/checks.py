@@ -122,13 +122,14 @@ def check_array(
 
 
 def check_scalar(
-    name: str, answer: Any, expected: float, *, rtol: float = 1e-6, atol: float = 1e-9
+    name: str, answer: Any, expected: float, *, rtol: float = 1e-6, atol: float = 1e-9,
+    quiet: bool = False,
 ) -> None:
     """Assert a single number is close to the reference."""
     array = _as_array(name, answer)
     if array.size != 1:
         raise AssertionError(f"{name} should be a single number, got shape {array.shape}.")
-    check_array(name, array.reshape(()), np.asarray(expected), rtol=rtol, atol=atol)
+    check_array(name, array.reshape(()), np.asarray(expected), rtol=rtol, atol=atol, quiet=quiet)
 
 
 def check_true(condition: bool, message: str, *, success: str | None = None) -> None:

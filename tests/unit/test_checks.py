@@ -227,3 +227,10 @@ def test_check_source_enforces_the_stated_constraints() -> None:
         checks.check_source("f", 3, forbid_loops=True)
     with pytest.raises(AssertionError, match="cannot be read"):
         checks.check_source("f", len, forbid_loops=True)
+
+
+def test_check_scalar_quiet(capsys: pytest.CaptureFixture[str]) -> None:
+    checks.check_scalar("x", 1.0, 1.0, quiet=True)
+    assert capsys.readouterr().out == ""
+    with pytest.raises(AssertionError, match="x is wrong"):
+        checks.check_scalar("x", 2.0, 1.0, quiet=True)

@@ -88,24 +88,32 @@ def _solutions() -> list[tuple[str, str]]:
     return found
 
 
-def _defined_names(source: str) -> set[str]:
+PROTOCOL = {"forward"}
+"""Method names every torch module has: not answers."""
+
+
+def _defined_names(source: str, *, top_level: bool) -> set[str]:
+    """Functions and classes ``source`` defines (only at its top level if ``top_level``),
+    without dunders."""
     try:
         tree = ast.parse(source)
     except SyntaxError:
         return set()
-    return {node.name for node in ast.walk(tree) if isinstance(node, (ast.FunctionDef, ast.ClassDef))}
+    nodes = tree.body if top_level else list(ast.walk(tree))
+    return {node.name for node in nodes if isinstance(node, (ast.FunctionDef, ast.ClassDef))
+            and not node.name.startswith("__") and node.name not in PROTOCOL}
 
 
 def test_helpers_define_nothing_a_solution_defines() -> None:
     helper_names: dict[str, str] = {}
     for module in HELPERS:
-        for name in _defined_names(module.read_text(encoding="utf-8")):
+        for name in _defined_names(module.read_text(encoding="utf-8"), top_level=False):
             helper_names[name] = str(module.relative_to(ROOT))
     leaks = []
     for notebook, region in _solutions():
         import textwrap
 
-        for name in _defined_names(textwrap.dedent(region)) & set(helper_names):
+        for name in _defined_names(textwrap.dedent(region), top_level=True) & set(helper_names):
             leaks.append(f"{notebook} asks for `{name}`, which {helper_names[name]} defines")
     assert not leaks, "answers importable from helpers:\n" + "\n".join(leaks)
 
