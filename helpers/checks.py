@@ -22,6 +22,7 @@ import ast
 import hashlib
 import inspect
 import textwrap
+import warnings
 from collections.abc import Callable, Iterable, Sequence
 from types import TracebackType
 from typing import Any
@@ -219,8 +220,10 @@ class exercise:  # noqa: N801 - used as ``with exercise(...)``, like a statement
     becomes :class:`ExerciseNotDone` with a sentence that says what to do; a failed
     check keeps its message, prefixed by the title; any other error raised by the
     student's code becomes an ``AssertionError`` that names it, with the original
-    traceback chained. ``points`` is what the exercise is worth when graded (nbgrader
-    reads it from here, see ``tools/exercises.py``).
+    traceback chained. Warnings raised inside are printed as notes on standard output:
+    nbgrader gives no points to a check cell that writes to standard error. ``points`` is
+    what the exercise is worth when graded (nbgrader reads it from here, see
+    ``tools/exercises.py``).
     """
 
     def __init__(self, title: str, *, points: int = 1) -> None:
@@ -230,8 +233,12 @@ class exercise:  # noqa: N801 - used as ``with exercise(...)``, like a statement
             raise ValueError(f"exercise(): points must be a positive int, got {points!r}")
         self.title = title.strip()
         self.points = points
+        self._warnings = warnings.catch_warnings(record=True)
+        self._caught: list[warnings.WarningMessage] | None = None
 
     def __enter__(self) -> exercise:
+        self._caught = self._warnings.__enter__()
+        warnings.simplefilter("always")
         return self
 
     def __exit__(
@@ -240,6 +247,9 @@ class exercise:  # noqa: N801 - used as ``with exercise(...)``, like a statement
         error: BaseException | None,
         traceback: TracebackType | None,
     ) -> bool:
+        self._warnings.__exit__(None, None, None)
+        for caught in dict.fromkeys(f"{w.category.__name__}: {w.message}" for w in self._caught or []):
+            print(f"note: {caught}")
         if kind is None:
             unit = "point" if self.points == 1 else "points"
             passed(f"{self.title}: every check passed ({self.points} {unit}).")

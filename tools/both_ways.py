@@ -120,6 +120,7 @@ class ExerciseReport:
     exercise: Exercise
     attempts: list[Attempt] = field(default_factory=list)
     reference_passed: bool = False
+    stderr: str = ""  # what the check wrote to standard error with the reference solution
 
     @property
     def problems(self) -> list[str]:
@@ -130,6 +131,9 @@ class ExerciseReport:
                          f"(add one to {WRONG_ANSWERS.name}/)")
         if not self.reference_passed:
             found.append(f"{self.exercise.grade_id}: the reference solution did not pass its check")
+        if self.stderr:
+            found.append(f"{self.exercise.grade_id}: the check writes to standard error, so nbgrader "
+                         f"gives it no points: {self.stderr.strip()[:200]}")
         return found
 
 
@@ -164,15 +168,21 @@ class NotebookReport:
 
 class _Kernel:
     def __init__(self, notebook: nbformat.NotebookNode, folder: Path, timeout: int) -> None:
+        self.stderr = ""
         self.client = NotebookClient(notebook, timeout=timeout, kernel_name="python3",
                                      resources={"metadata": {"path": str(folder)}})
 
     def run(self, source: str, index: int) -> str | None:
-        """Run ``source``; the error as 'Name: message', or None when it ran cleanly."""
+        """Run ``source``; the error as 'Name: message', or None when it ran cleanly.
+        What it wrote to standard error is left in ``self.stderr``."""
+        cell = nbformat.v4.new_code_cell(source)
         try:
-            self.client.execute_cell(nbformat.v4.new_code_cell(source), index)
+            self.client.execute_cell(cell, index)
         except CellExecutionError as error:
             return f"{error.ename}: {error.evalue}"
+        finally:
+            self.stderr = "".join(o.get("text", "") for o in cell.outputs
+                                  if o.get("output_type") == "stream" and o.get("name") == "stderr")
         return None
 
 
@@ -225,6 +235,7 @@ def run_notebook(path: Path, *, timeout: int = CELL_TIMEOUT) -> NotebookReport:
             error = kernel.run(cell.source, index)
             if index in by_check:
                 reports[by_check[index].grade_id].reference_passed = error is None
+                reports[by_check[index].grade_id].stderr = kernel.stderr
             if error is not None:
                 raise RuntimeError(f"{path.relative_to(ROOT)}, cell {index} failed with the "
                                    f"reference solutions: {error}")

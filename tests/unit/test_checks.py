@@ -234,3 +234,18 @@ def test_check_scalar_quiet(capsys: pytest.CaptureFixture[str]) -> None:
     assert capsys.readouterr().out == ""
     with pytest.raises(AssertionError, match="x is wrong"):
         checks.check_scalar("x", 2.0, 1.0, quiet=True)
+
+
+def test_exercise_prints_warnings_instead_of_writing_to_stderr(capsys: pytest.CaptureFixture[str]) -> None:
+    import warnings
+
+    with checks.exercise("Exercise 3"):
+        warnings.warn("overflow in exp", RuntimeWarning)
+        warnings.warn("overflow in exp", RuntimeWarning)
+    out, err = capsys.readouterr()
+    assert err == ""
+    assert out.count("note: RuntimeWarning: overflow in exp") == 1 and "every check passed" in out
+    with warnings.catch_warnings(record=True) as outside:
+        warnings.simplefilter("always")
+        warnings.warn("after", UserWarning)
+    assert len(outside) == 1  # the filter is restored after the block

@@ -230,3 +230,23 @@ def test_the_book_is_homework() -> None:
     assert not thin, f"chapter notebooks with fewer than {MIN_CODE_EXERCISES} code exercises: {thin}"
     assert sum(r.code for r in rows) >= 55, "the book needs at least 55 code exercises"
     assert sum(r.lines for r in rows) >= 450, "the book needs at least 450 lines of reference solution"
+
+
+def test_both_ways_flags_a_check_that_writes_to_stderr(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """nbgrader gives no points to a check cell with standard-error output."""
+    chapter = tmp_path / "chapters" / "07_test"
+    chapter.mkdir(parents=True)
+    notebook = _notebook(
+        "import sys\nfrom helpers.checks import check_scalar, exercise",
+        f"def double(x):\n    {BEGIN}\n    return 2 * x\n    {END}",
+        'sys.stderr.write("careful\\n")\nwith exercise("Exercise 1: double"):\n    check_scalar("double(3)", double(3), 6)',
+    )
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(notebook, chapter / "01_t.ipynb")
+    (tmp_path / "wrong" / "07_test").mkdir(parents=True)
+    (tmp_path / "wrong" / "07_test" / "01_t.yml").write_text(
+        "double:\n  - {why: adds, code: return x + 2}\n", encoding="utf-8")
+    monkeypatch.setattr(both_ways, "ROOT", tmp_path)
+    monkeypatch.setattr(both_ways, "WRONG_ANSWERS", tmp_path / "wrong")
+    report = both_ways.run_notebook(chapter / "01_t.ipynb")
+    assert any("standard error" in p and "careful" in p for p in report.problems)
