@@ -1,7 +1,7 @@
 """CNN training throughput on the CPU: images per second, fp32, NCHW vs channels-last.
 
 One SGD step is forward, backward and update on a batch of real CIFAR-10 images, the
-way the chapter trains (:mod:`helpers.cifar_train`). The comparison is the same model in
+way the chapter trains (:mod:`recipes.cifar_train`). The comparison is the same model in
 PyTorch's default NCHW layout; the book's figure is channels-last.
 """
 
@@ -15,7 +15,7 @@ from torch import nn
 
 from benchmarks.common import Row
 from helpers.data import load_cifar10, to_tensor
-from helpers.resnet import build_model, param_count
+from recipes.resnet import build_model, param_count
 
 MODELS = ("resnet8", "resnet20", "resnet56", "resnet18")
 

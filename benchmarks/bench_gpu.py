@@ -11,7 +11,7 @@ from __future__ import annotations
 import torch
 
 from benchmarks.common import Row
-from helpers.cifar_train import History
+from helpers.cifar10.runs import History
 
 FULL_TRAIN = 50_000
 GROUP = "GPU time to accuracy"
@@ -51,10 +51,10 @@ def rows_for(history: History) -> list[Row]:
 
 def run(repeats: int = 1) -> list[Row]:
     if not torch.cuda.is_available():
-        return [Row(GROUP, "ResNet18 to 93% test accuracy (helpers.cifar_train)",
+        return [Row(GROUP, "ResNet18 to 93% test accuracy (python -m recipes.cifar_train)",
                     "s", None, budget="<= 60 s of training",
                     notes="skipped: no CUDA GPU on this machine")]
-    from helpers.cifar_train import TrainConfig, run as train_run
+    from recipes.cifar_train import TrainConfig, run as train_run
 
     _, history = train_run(TrainConfig(model="resnet18", device="cuda"), verbose=True)
     return rows_for(history)

@@ -1,16 +1,16 @@
-"""Learning-rate schemes: the learning rate as a function of the optimisation step.
-
-Three schemes, as in the chapter:
+"""The GPU recipe's learning-rate schedules: the rate as a function of the optimisation step.
 
 * :class:`Constant`: ``lr_t = lr``.
 * :class:`Annealed`: ``lr_t = decay * lr_{t-1}``, that is ``lr_t = lr * decay**t``.
 * :class:`WarmupDecay`: a linear warm-up from ``start * peak`` to ``peak`` over the first
   ``warmup`` fraction of the run, then a linear (``shape="linear"``: together a triangle)
-  or cosine decay to ``end * peak`` at the last step.
+  or cosine decay to ``end * peak`` at the last step (the recipe's default).
 
 Every schedule is called with a step ``t`` in ``0 .. total_steps - 1`` (one step per
 mini-batch) and :meth:`Schedule.values` lists the whole run. :func:`apply_lr` writes a
-value into a torch optimizer.
+value into a torch optimizer. (The chapter's students write the homework's own schemes,
+functions of the current rate, the epoch and the batch; this module is not installed
+with ``helpers``.)
 """
 
 from __future__ import annotations

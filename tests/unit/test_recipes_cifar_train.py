@@ -1,19 +1,19 @@
-"""helpers.cifar_train: device augmentation, evaluation, a few training steps, the script."""
+"""recipes.cifar_train: evaluation, a few training steps, the script, the mixed-precision path on the CPU."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
-import torchvision.transforms.functional as TF
 from torch.optim.optimizer import register_optimizer_step_post_hook, register_optimizer_step_pre_hook
 
-from helpers import cifar_train as ct
 from helpers import data
-from helpers.resnet import cifar_resnet
+from helpers.cifar10.runs import load_history
+from recipes import augment as aug
+from recipes import cifar_train as ct
+from recipes.resnet import cifar_resnet
 
 
 def images(n: int = 6, size: int = 8, seed: int = 0) -> torch.Tensor:
@@ -28,57 +28,6 @@ def tiny_npz(folder: Path, n_train: int, n_test: int, seed: int = 0) -> Path:
              y_train=np.arange(n_train) % 10, x_test=rng.integers(0, 256, (n_test, 32, 32, 3), dtype=np.uint8),
              y_test=np.arange(n_test) % 10, classes=np.array(data.CLASSES))
     return npz
-
-
-def test_crop_flip_matches_torchvision_functional() -> None:
-    x = images()
-    tops = torch.tensor([0, 1, 2, 3, 4, 8])
-    lefts = torch.tensor([8, 0, 4, 4, 1, 0])
-    flips = torch.tensor([True, False, True, False, False, True])
-    out = ct.crop_flip(x, 4, tops, lefts, flips)
-    for i in range(len(x)):
-        expected = TF.crop(TF.pad(x[i], [4], padding_mode="reflect"), int(tops[i]), int(lefts[i]), 8, 8)
-        if flips[i]:
-            expected = TF.hflip(expected)
-        torch.testing.assert_close(out[i], expected)
-
-
-def test_random_crop_flip_gives_one_of_the_162_variants() -> None:
-    x = images(n=20)
-    out = ct.random_crop_flip(x, pad=4, generator=torch.Generator().manual_seed(1))
-    padded = torch.nn.functional.pad(x, (4,) * 4, mode="reflect")
-    for i in range(len(x)):
-        variants = [v for t in range(9) for l in range(9)
-                    for v in (padded[i, :, t:t + 8, l:l + 8], padded[i, :, t:t + 8, l:l + 8].flip(-1))]
-        assert len(variants) == 162
-        assert any(torch.equal(out[i], v) for v in variants)
-    assert not torch.equal(out, x)
-
-
-def test_no_padding_and_no_flip_is_the_identity() -> None:
-    x = images()
-    torch.testing.assert_close(ct.random_crop_flip(x, pad=0, flip=False), x)
-    assert ct.random_crop_flip(x, pad=0, flip=True).shape == x.shape
-
-
-def test_channels_last_is_kept() -> None:
-    x = images().contiguous(memory_format=torch.channels_last)
-    out = ct.random_crop_flip(x, pad=2)
-    assert out.is_contiguous(memory_format=torch.channels_last)
-    assert ct.cutout(out, 3).is_contiguous(memory_format=torch.channels_last)
-    assert ct.cutout(images(), 3).is_contiguous()
-
-
-def test_cutout_zeroes_one_square_per_image() -> None:
-    x = torch.ones(5, 3, 8, 8)
-    out = ct.cutout(x, 3, generator=torch.Generator().manual_seed(0))
-    zeros = (out == 0).all(dim=1)
-    assert zeros.sum(dim=(1, 2)).tolist() == [9] * 5
-
-
-def test_to_device_images_matches_the_data_module() -> None:
-    raw = np.random.default_rng(0).integers(0, 256, (3, 32, 32, 3), dtype=np.uint8)
-    torch.testing.assert_close(ct.to_device_images(raw), data.to_tensor(raw))
 
 
 def test_evaluate_restores_mode_and_changes_nothing() -> None:
@@ -111,7 +60,7 @@ def test_a_few_steps_reduce_the_loss_and_record_history() -> None:
 
 
 def test_train_uses_a_given_schedule_and_checks_its_length() -> None:
-    from helpers.schedules import Annealed
+    from recipes.schedules import Annealed
 
     model = cifar_resnet(1)
     x, y = torch.randn(8, 3, 16, 16), torch.arange(8) % 10
@@ -125,7 +74,7 @@ def test_train_uses_a_given_schedule_and_checks_its_length() -> None:
 def test_history_lr_is_the_rate_each_step_applied() -> None:
     # Measured from the weights, not from how train() records it: without momentum and
     # weight decay every step is w <- w - lr * grad.
-    from helpers.schedules import Annealed
+    from recipes.schedules import Annealed
 
     torch.manual_seed(0)
     model = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(3 * 4 * 4, 10))
@@ -157,45 +106,12 @@ def test_history_lr_is_the_rate_each_step_applied() -> None:
 def test_prepare_puts_everything_on_the_device_in_channels_last(tmp_path: Path,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(data.ENV_VAR, str(tiny_npz(tmp_path, 4, 2)))
-    train_x, train_y, val_x, val_y = ct.prepare(data.load_cifar10(verbose=False))
+    train_x, train_y, val_x, val_y = aug.prepare(data.load_cifar10(verbose=False))
     assert train_x.shape == (4, 3, 32, 32) and val_x.shape == (2, 3, 32, 32)
     assert train_x.is_contiguous(memory_format=torch.channels_last)
     assert train_y.tolist() == [0, 1, 2, 3] and val_y.dtype == torch.int64
     with pytest.raises(TypeError, match="load_cifar10"):
-        ct.prepare(np.zeros((2, 32, 32, 3), dtype=np.uint8))
-
-
-def test_plot_history_draws_both_panels() -> None:
-    from matplotlib.figure import Figure
-
-    history = ct.History(config={}, steps_per_epoch=1, evals=[
-        {"epoch": e, "train_loss": 2.0 / e, "val_loss": 2.2 / e, "train_acc": 0.1 * e, "val_acc": 0.09 * e}
-        for e in (1.0, 2.0)])
-    fig = Figure()
-    ct.plot_history(fig, {"a": history, "b": history}, title="t")
-    left, right = fig.axes
-    assert len(left.lines) == 4 and left.get_yscale() == "log" and left.get_legend() is not None
-    assert right.get_title() == "Accuracy" and len(right.lines) == 5
-    assert [text.get_text() for text in right.get_legend().get_texts()] == ["chance (10 classes)"]
-    with pytest.raises(ValueError, match="at least one run"):
-        ct.plot_history(Figure(), {})
-
-
-def test_history_round_trip(tmp_path: Path) -> None:
-    history = ct.History(config={"model": "resnet8"}, steps_per_epoch=2, lr=[0.1, 0.1], loss=[2.0, 1.0],
-                         evals=[{"epoch": 1.0, "val_acc": 0.5}], train_seconds=1.5)
-    path = history.to_json(tmp_path / "sub" / "run.json")
-    loaded = ct.load_history(path)
-    assert loaded == history
-    epochs, acc = loaded.curve("val_acc")
-    assert epochs.tolist() == [1.0] and acc.tolist() == [0.5]
-    with pytest.raises(KeyError, match="no quantity 'val_loss'"):
-        loaded.curve("val_loss")
-    (tmp_path / "other.json").write_text(json.dumps({"format": "something"}))
-    with pytest.raises(ValueError, match="not a run file"):
-        ct.load_history(tmp_path / "other.json")
-    with pytest.raises(FileNotFoundError, match="no run file"):
-        ct.load_history(tmp_path / "missing.json")
+        aug.prepare(np.zeros((2, 32, 32, 3), dtype=np.uint8))
 
 
 def test_script_runs_a_tiny_cpu_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -203,7 +119,7 @@ def test_script_runs_a_tiny_cpu_run(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     out = tmp_path / "run.json"
     history = ct.main(["--model", "resnet8", "--epochs", "2", "--batch-size", "8", "--device", "cpu",
                        "--eval-batch-size", "4", "--cutout", "4", "--lr", "0.05", "--out", str(out)])
-    loaded = ct.load_history(out)
+    loaded = load_history(out)
     assert loaded.config["model"] == "resnet8" and loaded.steps_per_epoch == 2
     assert len(loaded.loss) == 4 and set(loaded.final) >= {"val_acc_tta_none", "val_acc_tta_flip+shift"}
     assert loaded.info["parameters"] == 75_290 and "16 of 16 training" in loaded.info["data"]
@@ -217,9 +133,9 @@ def test_the_gpu_recipes_mixed_precision_path_runs_on_the_cpu(amp: str, dtype: t
     # What a CUDA run does, on the CPU: images stored in the autocast dtype and channels-last,
     # cropped, flipped and cut out as such tensors, convolutions under autocast, fp16 loss scaling.
     monkeypatch.setenv(data.ENV_VAR, str(tiny_npz(tmp_path, 16, 8)))
-    train_x, *_ = ct.prepare(data.load_cifar10(verbose=False), "cpu", dtype, channels_last=True)
+    train_x, *_ = aug.prepare(data.load_cifar10(verbose=False), "cpu", dtype, channels_last=True)
     assert train_x.dtype == dtype and train_x.is_contiguous(memory_format=torch.channels_last)
-    augmented = ct.cutout(ct.random_crop_flip(train_x, 4), 12)
+    augmented = aug.cutout(aug.random_crop_flip(train_x, 4), 12)
     assert augmented.dtype == dtype and augmented.is_contiguous(memory_format=torch.channels_last)
 
     conv_outputs: list[torch.dtype] = []
@@ -249,11 +165,11 @@ def test_the_gpu_recipes_mixed_precision_path_runs_on_the_cpu(amp: str, dtype: t
         (lambda: ct.TrainConfig(tta="five-crop"), ValueError, "tta must be one of"),
         (lambda: ct.TrainConfig(amp="int8"), ValueError, "amp must be"),
         (lambda: ct.TrainConfig(n_train=0), ValueError, "n_train must be a positive int or None"),
-        (lambda: ct.to_device_images(np.zeros((2, 32, 32, 3))), TypeError, "uint8"),
-        (lambda: ct.random_crop_flip(torch.zeros(3, 32, 32)), ValueError, r"\(N, C, H, W\)"),
-        (lambda: ct.crop_flip(images(), 2, torch.zeros(6, dtype=torch.long), torch.full((6,), 5),
+        (lambda: aug.to_device_images(np.zeros((2, 32, 32, 3))), TypeError, "uint8"),
+        (lambda: aug.random_crop_flip(torch.zeros(3, 32, 32)), ValueError, r"\(N, C, H, W\)"),
+        (lambda: aug.crop_flip(images(), 2, torch.zeros(6, dtype=torch.long), torch.full((6,), 5),
                               torch.zeros(6, dtype=torch.bool)), ValueError, r"lie in 0..4"),
-        (lambda: ct.cutout(images(), 9), ValueError, r"size must be an int in 0..8"),
+        (lambda: aug.cutout(images(), 9), ValueError, r"size must be an int in 0..8"),
         (lambda: ct.evaluate(cifar_resnet(1), torch.zeros(2, 3, 32, 32), torch.zeros(3, dtype=torch.long)),
          ValueError, r"labels must have shape \(2,\)"),
     ],

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from helpers import schedules as sch
+from recipes import schedules as sch
 
 
 def test_constant() -> None:

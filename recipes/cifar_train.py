@@ -1,156 +1,43 @@
-"""Training residual networks on CIFAR-10: augmentation on the device, schedules, curves.
+"""The GPU recipe: train a ResNet on CIFAR-10 fast, and record what happened.
 
-The same code runs in the notebooks (small settings on a CPU) and as a script on a GPU::
+Run it from a clone of the book (this package is not installed with ``helpers``)::
 
-    python -m helpers.cifar_train --model resnet18 --device cuda --out run.json
+    python -m recipes.cifar_train --model resnet18 --device cuda --out run.json
 
-On a GPU it keeps the whole data set on the device, augments it there in batches
-(random reflect-padded crops, flips, optional cutout), trains in mixed precision
-(bf16 or fp16 autocast) with channels-last tensors, and writes the learning curves and
-timings to a JSON file that the chapter can plot (:func:`load_history`). The script's
-defaults are the GPU recipe described in the chapter; ``--help`` lists every option.
+It keeps the whole data set on the device and augments it there in batches
+(:mod:`recipes.augment`: random reflect-padded crops, flips, cutout), trains in mixed
+precision (bf16 or fp16 autocast) with channels-last tensors and a warm-up/decay
+schedule (:mod:`recipes.schedules`), and writes the learning curves and timings to a JSON
+file that the chapter plots (:func:`helpers.cifar10.runs.load_history`). The defaults are
+the recipe described in ``chapters/05_cifar10/04_learning_rate_schedules``; ``--help``
+lists every option. The same code runs on a CPU with small settings (the unit tests).
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import math
 import platform
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import torch
 import torch.nn.functional as F
-from matplotlib.figure import Figure
 from torch import nn
 
-from .data import MEAN, STD, Cifar10, load_cifar10
-from .plotting import PALETTE, label
+from helpers.cifar10.runs import History
+from helpers.data import load_cifar10
+from helpers.widgets import progress
+
+from .augment import check_images, cutout, prepare, random_crop_flip
 from .resnet import build_model, param_count
 from .schedules import Schedule, apply_lr, make_schedule
-from .widgets import progress
-
-FORMAT = "dlbook-cifar-run/1"
-"""Tag written into every JSON run file."""
 
 TTA_MODES = ("none", "flip", "flip+shift")
-
-
-# ----------------------------------------------------------------------------- data
-def to_device_images(images: np.ndarray, device: str | torch.device = "cpu",
-                     dtype: torch.dtype = torch.float32,
-                     channels_last: bool = False) -> torch.Tensor:
-    """``uint8`` images ``(N, 32, 32, 3)`` as normalised ``(N, 3, 32, 32)`` on ``device``.
-
-    The conversion happens on the device (only the ``uint8`` bytes are copied).
-    """
-    if not isinstance(images, np.ndarray) or images.dtype != np.uint8:
-        raise TypeError(
-            "to_device_images(): images must be a uint8 numpy array, got "
-            f"{getattr(images, 'dtype', type(images).__name__)}"
-        )
-    if images.ndim != 4 or images.shape[-1] != 3:
-        raise ValueError(f"to_device_images(): images must have shape (N, H, W, 3), got {images.shape}")
-    x = torch.from_numpy(images).to(device).permute(0, 3, 1, 2).float().div_(255.0)
-    mean = torch.tensor(MEAN, device=x.device).view(1, 3, 1, 1)
-    std = torch.tensor(STD, device=x.device).view(1, 3, 1, 1)
-    x = ((x - mean) / std).to(dtype)
-    return x.contiguous(memory_format=torch.channels_last if channels_last else torch.contiguous_format)
-
-
-def prepare(data: Cifar10, device: str | torch.device = "cpu", dtype: torch.dtype = torch.float32,
-            channels_last: bool = True) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
-    """Training images, labels, validation (test) images, labels, all on ``device``."""
-    if not isinstance(data, Cifar10):
-        raise TypeError(f"prepare(): data must come from load_cifar10(), got {type(data).__name__}")
-    return (to_device_images(data.x_train, device, dtype, channels_last),
-            torch.from_numpy(data.y_train).to(device),
-            to_device_images(data.x_test, device, dtype, channels_last),
-            torch.from_numpy(data.y_test).to(device))
-
-
-def _check_images(name: str, images: object) -> torch.Tensor:
-    if not isinstance(images, torch.Tensor):
-        raise TypeError(f"{name}: images must be a torch.Tensor, got {type(images).__name__}")
-    if images.ndim != 4:
-        raise ValueError(f"{name}: images must have shape (N, C, H, W), got {tuple(images.shape)}")
-    return images
-
-
-def _layout(images: torch.Tensor) -> torch.memory_format:
-    """The memory format to hand back: channels-last stays channels-last."""
-    channels_last = images.is_contiguous(memory_format=torch.channels_last) and not images.is_contiguous()
-    return torch.channels_last if channels_last else torch.contiguous_format
-
-
-def crop_flip(images: torch.Tensor, pad: int, tops: torch.Tensor, lefts: torch.Tensor,
-              flips: torch.Tensor, mode: str = "reflect") -> torch.Tensor:
-    """Pad every image by ``pad`` pixels, cut out the original size at (``tops``, ``lefts``),
-    and mirror left-right where ``flips`` is true: the deterministic core of
-    :func:`random_crop_flip`, for a whole batch at once.
-    """
-    images = _check_images("crop_flip()", images)
-    n, c, h, w = images.shape
-    if isinstance(pad, bool) or not isinstance(pad, int) or pad < 0:
-        raise ValueError(f"crop_flip(): pad must be a non-negative int, got {pad!r}")
-    if mode not in ("reflect", "constant", "replicate"):
-        raise ValueError(f"crop_flip(): mode must be 'reflect', 'constant' or 'replicate', got {mode!r}")
-    if mode == "reflect" and pad >= min(h, w):
-        raise ValueError(f"crop_flip(): reflect padding needs pad < image size, got pad={pad}")
-    for name, t in (("tops", tops), ("lefts", lefts), ("flips", flips)):
-        if not isinstance(t, torch.Tensor) or t.shape != (n,):
-            raise ValueError(f"crop_flip(): {name} must be a tensor of shape ({n},)")
-    if int(tops.min()) < 0 or int(tops.max()) > 2 * pad or int(lefts.min()) < 0 or int(lefts.max()) > 2 * pad:
-        raise ValueError(f"crop_flip(): tops and lefts must lie in 0..{2 * pad} for pad={pad}")
-    layout = _layout(images)
-    if pad:
-        padded = F.pad(images, (pad, pad, pad, pad), mode=mode)
-        rows = (tops.view(n, 1) + torch.arange(h, device=images.device)).view(n, 1, h, 1)
-        cols = (lefts.view(n, 1) + torch.arange(w, device=images.device)).view(n, 1, 1, w)
-        batch = torch.arange(n, device=images.device).view(n, 1, 1, 1)
-        channel = torch.arange(c, device=images.device).view(1, c, 1, 1)
-        images = padded[batch, channel, rows, cols]
-    out = torch.where(flips.view(n, 1, 1, 1).bool(), images.flip(-1), images)
-    return out.contiguous(memory_format=layout)
-
-
-def random_crop_flip(images: torch.Tensor, pad: int = 4, flip: bool = True,
-                     generator: torch.Generator | None = None,
-                     mode: str = "reflect") -> torch.Tensor:
-    """Random crops of the padded images (same size as the input) and random left-right
-    flips, drawn independently for every image of the batch.
-    """
-    images = _check_images("random_crop_flip()", images)
-    n = images.shape[0]
-    kwargs: dict[str, Any] = {"device": images.device, "generator": generator}
-    tops = torch.randint(0, 2 * pad + 1, (n,), **kwargs)
-    lefts = torch.randint(0, 2 * pad + 1, (n,), **kwargs)
-    flips = (torch.rand(n, **kwargs) < 0.5) if flip else torch.zeros(n, dtype=torch.bool,
-                                                                     device=images.device)
-    return crop_flip(images, pad, tops, lefts, flips, mode)
-
-
-def cutout(images: torch.Tensor, size: int, generator: torch.Generator | None = None) -> torch.Tensor:
-    """Set a random ``size x size`` square of every image to zero (the mean colour)."""
-    images = _check_images("cutout()", images)
-    n, _, h, w = images.shape
-    if isinstance(size, bool) or not isinstance(size, int) or not 0 <= size <= min(h, w):
-        raise ValueError(f"cutout(): size must be an int in 0..{min(h, w)}, got {size!r}")
-    if size == 0:
-        return images
-    kwargs: dict[str, Any] = {"device": images.device, "generator": generator}
-    top = torch.randint(0, h - size + 1, (n, 1, 1, 1), **kwargs)
-    left = torch.randint(0, w - size + 1, (n, 1, 1, 1), **kwargs)
-    rows = torch.arange(h, device=images.device).view(1, 1, h, 1)
-    cols = torch.arange(w, device=images.device).view(1, 1, 1, w)
-    mask = (rows >= top) & (rows < top + size) & (cols >= left) & (cols < left + size)
-    return images.masked_fill(mask, 0).contiguous(memory_format=_layout(images))
 
 
 # ----------------------------------------------------------------------------- configuration
@@ -234,53 +121,6 @@ class TrainConfig:
         return make_schedule("constant", self.lr, total_steps)
 
 
-# ----------------------------------------------------------------------------- results
-@dataclass
-class History:
-    """What a run records: per-step rate and loss, evaluations, timing.
-
-    ``lr`` holds the rate each call of ``optimizer.step()`` used (NaN where the fp16 loss
-    scaler skipped a step).
-    """
-
-    config: dict[str, Any]
-    steps_per_epoch: int
-    lr: list[float] = field(default_factory=list)
-    loss: list[float] = field(default_factory=list)
-    evals: list[dict[str, float]] = field(default_factory=list)
-    train_seconds: float = 0.0
-    final: dict[str, float] = field(default_factory=dict)
-    info: dict[str, Any] = field(default_factory=dict)
-
-    def curve(self, key: str) -> tuple[np.ndarray, np.ndarray]:
-        """(epoch, value) of an evaluation quantity, e.g. ``"val_acc"``."""
-        if not self.evals or key not in self.evals[0]:
-            known = sorted(self.evals[0]) if self.evals else []
-            raise KeyError(f"History.curve(): no quantity {key!r}; recorded: {known}")
-        return (np.array([e["epoch"] for e in self.evals]), np.array([e[key] for e in self.evals]))
-
-    def to_json(self, path: str | Path) -> Path:
-        """Write the run to ``path`` (folders are created)."""
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        record = {"format": FORMAT, **asdict(self)}
-        path.write_text(json.dumps(record, indent=1), encoding="utf-8")
-        return path
-
-
-def load_history(path: str | Path) -> History:
-    """Read a run written by :meth:`History.to_json` (or by the script's ``--out``)."""
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"load_history(): no run file at {path}")
-    record = json.loads(path.read_text(encoding="utf-8"))
-    if record.get("format") != FORMAT:
-        raise ValueError(f"load_history(): {path} is not a run file (format {record.get('format')!r}, "
-                         f"expected {FORMAT!r})")
-    names = {f.name for f in fields(History)}
-    return History(**{k: v for k, v in record.items() if k in names})
-
-
 # ----------------------------------------------------------------------------- evaluation
 def _autocast(device: torch.device, dtype: torch.dtype | None) -> contextlib.AbstractContextManager:
     if dtype is None:
@@ -311,7 +151,7 @@ def evaluate(model: nn.Module, images: torch.Tensor, labels: torch.Tensor, *,
     image, ``"flip+shift"`` also two copies shifted by one pixel. The model's mode is
     restored afterwards.
     """
-    _check_images("evaluate()", images)
+    check_images("evaluate()", images)
     if labels.shape != (len(images),):
         raise ValueError(f"evaluate(): labels must have shape ({len(images)},), got {tuple(labels.shape)}")
     if tta not in TTA_MODES:
@@ -360,8 +200,8 @@ def train(model: nn.Module, train_x: torch.Tensor, train_y: torch.Tensor,
     training loss and accuracy are running means over the steps since the last evaluation
     (on augmented images, in train mode). ``train_seconds`` counts the training steps only.
     """
-    _check_images("train()", train_x)
-    _check_images("train()", val_x)
+    check_images("train()", train_x)
+    check_images("train()", val_x)
     if train_y.shape != (len(train_x),) or val_y.shape != (len(val_x),):
         raise ValueError("train(): labels must have one entry per image")
     device = train_x.device
@@ -497,33 +337,6 @@ def _warm_up(runner: nn.Module, model: nn.Module, x: torch.Tensor, y: torch.Tens
     return time.perf_counter() - start
 
 
-# ----------------------------------------------------------------------------- plots
-def plot_history(fig: Figure, runs: dict[str, History], *, title: str = "") -> None:
-    """Loss (left) and accuracy (right) against epochs: training solid, validation dashed.
-
-    The training curves are running means over the steps between evaluations (augmented
-    images, train mode); the validation curves are evaluations in eval mode.
-    """
-    if not runs:
-        raise ValueError("plot_history(): give at least one run")
-    left, right = fig.subplots(1, 2)
-    for (name, history), colour in zip(runs.items(), PALETTE):
-        for ax, key in ((left, "loss"), (right, "acc")):
-            epochs, train_values = history.curve(f"train_{key}")
-            _, val_values = history.curve(f"val_{key}")
-            ax.plot(epochs, train_values, color=colour, marker="o", markersize=3,
-                    label=f"{name}, training")
-            ax.plot(epochs, val_values, color=colour, linestyle="--", marker="s", markersize=3,
-                    label=f"{name}, validation")
-    left.set_yscale("log")
-    label(left, title="Cross-entropy loss (log scale)", xlabel="epoch", ylabel="loss")
-    chance = right.axhline(0.1, color="black", linestyle=":", linewidth=1, label="chance (10 classes)")
-    label(right, title="Accuracy", xlabel="epoch", ylabel="accuracy", legend=False)
-    right.legend(handles=[chance])  # the runs' colours and styles are explained on the left
-    if title:
-        fig.suptitle(title)
-
-
 # ----------------------------------------------------------------------------- command line
 _CHOICES: dict[str, tuple[str, ...]] = {
     "schedule": ("constant", "annealed", "warmup"),
@@ -535,7 +348,7 @@ _CHOICES: dict[str, tuple[str, ...]] = {
 def _parser() -> argparse.ArgumentParser:
     defaults = TrainConfig()
     parser = argparse.ArgumentParser(
-        prog="python -m helpers.cifar_train",
+        prog="python -m recipes.cifar_train",
         description="Train a ResNet on CIFAR-10 and write its curves and timing to JSON. "
                     "The defaults are the chapter's GPU recipe for ResNet18.",
     )
