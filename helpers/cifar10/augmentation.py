@@ -115,12 +115,38 @@ def recover_draws(out: torch.Tensor, pad: int) -> tuple[torch.Tensor, torch.Tens
     return tops.long(), lefts.long(), flips
 
 
+def _check_uniform(name: str, what: str, tops: torch.Tensor, lefts: torch.Tensor, positions: int) -> None:
+    """Tops and lefts each uniform on ``0..positions-1`` and independent, within 5 standard errors."""
+    n = len(tops)
+    spread = 5 * math.sqrt(n * (1 / positions) * (1 - 1 / positions))
+    for axis, values in (("top", tops), ("left", lefts)):
+        counts = torch.bincount(values.long(), minlength=positions).tolist()
+        check_true(all(abs(k - n / positions) <= spread for k in counts),
+                   f"{name}: the {axis} {what} should take each value 0..{positions - 1} about "
+                   f"{n / positions:.0f} times in {n} images, got {counts}")
+    same = int((tops == lefts).sum())
+    check_true(abs(same - n / positions) <= spread,
+               f"{name}: the top and left {what} should be drawn independently; they are equal in {same} "
+               f"of {n} images (about {n / positions:.0f} expected)")
+
+
+def _check_seeded(name: str, function: Callable[..., torch.Tensor], images: torch.Tensor, argument: int,
+                  out: torch.Tensor) -> None:
+    """``out`` came from seed 1: seed 1 again gives it again, seed 2 something else."""
+    again = function(images, argument, generator=torch.Generator().manual_seed(1))
+    other = function(images, argument, generator=torch.Generator().manual_seed(2))
+    check_true(torch.equal(again, out), f"{name} should draw with the generator it is given: the same "
+                                        "seed gave a different batch")
+    check_true(not torch.equal(other, out), f"{name}: another seed should give another batch")
+
+
 def check_random_draws(name: str, function: Callable[..., torch.Tensor], pad: int = 4, n: int = 1500) -> None:
     """Run ``function(images, pad, generator=...)`` on :func:`position_images` and assert it is
     random crop-and-flip: the outputs are torchvision's crop and flip for the draws read off
-    them (compared on the first 300 images); offsets ``0..2 pad`` each come up ``1/(2 pad + 1)`` of the time and flips half of the
-    time (within 5 standard errors), independently for every image and both axes; the same
-    seed gives the same batch and another seed another one.
+    them (compared on the first 300 images); offsets ``0..2 pad`` each come up
+    ``1/(2 pad + 1)`` of the time and flips half of the time (within 5 standard errors),
+    independently for every image and both axes; the same seed gives the same batch and
+    another seed another one.
     """
     size = 4 * pad + 4
     images = position_images(n, size, channels=1)
@@ -132,24 +158,11 @@ def check_random_draws(name: str, function: Callable[..., torch.Tensor], pad: in
                f"{name} crops outside the padded image: offsets read off the outputs range over "
                f"{int(tops.min())}..{int(tops.max())}, expected 0..{2 * pad}")
     check_against_torchvision(name, out[:300], images[:300], pad, tops, lefts, flips)
-    spread = 5 * math.sqrt(n * (1 / positions) * (1 - 1 / positions))
-    for axis, offsets in (("top", tops), ("left", lefts)):
-        counts = torch.bincount(offsets, minlength=positions).tolist()
-        check_true(all(abs(k - n / positions) <= spread for k in counts),
-                   f"{name}: the {axis} offsets 0..{2 * pad} should each come up about {n / positions:.0f} "
-                   f"times in {n} images, got {counts}")
+    _check_uniform(name, "offsets", tops, lefts, positions)
     flipped = int(flips.sum())
     check_true(abs(flipped - n / 2) <= 5 * math.sqrt(n / 4),
                f"{name}: about half of the {n} images should be flipped, got {flipped}")
-    same = int((tops == lefts).sum())
-    check_true(abs(same - n / positions) <= spread,
-               f"{name}: top and left offsets should be drawn independently; they are equal in {same} "
-               f"of {n} images (about {n / positions:.0f} expected)")
-    again = function(images, pad, generator=torch.Generator().manual_seed(1))
-    other = function(images, pad, generator=torch.Generator().manual_seed(2))
-    check_true(torch.equal(again, out), f"{name} should draw with the generator it is given: the same "
-                                        "seed gave a different batch")
-    check_true(not torch.equal(other, out), f"{name}: another seed should give another batch")
+    _check_seeded(name, function, images, pad, out)
     passed(f"{name}: offsets uniform on 0..{2 * pad} and flips half of the time, drawn for every image, "
            "from the generator given.")
 
@@ -225,20 +238,6 @@ def check_cutout(name: str, function: Callable[..., torch.Tensor], size: int = 4
                f"pixels per image range over {int(counts.min())}..{int(counts.max())}")
     check_true(bool(torch.equal(out[~zero], images[~zero])), f"{name} should leave the other pixels unchanged")
     positions = side - size + 1
-    spread = 5 * math.sqrt(n * (1 / positions) * (1 - 1 / positions))
-    tops, lefts = rows.float().argmax(dim=1), cols.float().argmax(dim=1)
-    for axis, corner in (("top", tops), ("left", lefts)):
-        found = torch.bincount(corner.long(), minlength=positions).tolist()
-        check_true(all(abs(k - n / positions) <= spread for k in found),
-                   f"{name}: the square's {axis} edge should be at each of 0..{side - size} about "
-                   f"{n / positions:.0f} times in {n} images, got {found}")
-    same = int((tops == lefts).sum())
-    check_true(abs(same - n / positions) <= spread,
-               f"{name}: the square's top and left edges should be drawn independently; they are equal in "
-               f"{same} of {n} images (about {n / positions:.0f} expected)")
-    again = function(images, size, generator=torch.Generator().manual_seed(1))
-    other = function(images, size, generator=torch.Generator().manual_seed(2))
-    check_true(torch.equal(again, out), f"{name} should draw with the generator it is given: the same seed "
-                                        "gave a different batch")
-    check_true(not torch.equal(other, out), f"{name}: another seed should give another batch")
+    _check_uniform(name, "edges of the squares", rows.float().argmax(dim=1), cols.float().argmax(dim=1), positions)
+    _check_seeded(name, function, images, size, out)
     passed(f"{name} cuts one {size} x {size} square out of every image, uniformly placed, from the generator given.")

@@ -76,7 +76,7 @@ def test_random_draws_pass_the_recipe_and_catch_an_off_by_one() -> None:
         lefts = torch.randint(0, 2 * pad, (n,), generator=generator)
         return crop_flip(images, pad, tops, lefts, torch.rand(n, generator=generator) < 0.5)
 
-    with pytest.raises(AssertionError, match="should each come up"):
+    with pytest.raises(AssertionError, match="should take each value"):
         aug.check_random_draws("short", short)
 
 

@@ -1,4 +1,4 @@
-"""helpers.schedules: values at known steps, and clear errors."""
+"""recipes.schedules: values at known steps, and clear errors."""
 
 from __future__ import annotations
 
