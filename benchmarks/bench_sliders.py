@@ -3,7 +3,7 @@
 Every notebook runs in a live kernel (not the website build). After each cell, every
 slider figure it showed is measured twice, each time on a fresh copy with nothing drawn:
 
-- **the book** (``helpers.widgets`` today): the seconds until the first frame is shown
+- **the book** (``helpers.sliders`` today): the seconds until the first frame is shown
   (``widget()`` returns), then a scripted reading session that starts at once: a browser
   shows the figure, and each slider steps through all its values and back to its default,
   the others at their defaults, one move every :data:`PACE_S` seconds (a quick reader: the
@@ -71,17 +71,18 @@ def _session(box, pace: float) -> list[float]:  # noqa: ANN001 - an ipywidgets b
 
 def measure_new_figures(pace: float) -> str:
     """JSON list: for each live figure shown since the last call, both behaviours measured."""
-    from helpers import widgets
+    from helpers import sliders
+    from helpers.sliders import draw_ahead
 
     seen = globals().setdefault("_seen", set())
     records = []
-    for ref in list(widgets.LIVE_FIGURES):
+    for ref in list(sliders.LIVE_FIGURES):
         box = ref()
         if box is None or id(box) in seen or getattr(box, "_bench", False):
             continue
         seen.add(id(box))
         figure = box.figure
-        widgets._activity.idle.set()  # the reader looks: the kernel is idle between moves
+        draw_ahead.activity.idle.set()  # the reader looks: the kernel is idle between moves
         try:
             fresh = _fresh(figure)
             begin = time.perf_counter()
@@ -108,7 +109,7 @@ def measure_new_figures(pace: float) -> str:
             old_box.close()
             live.close()
         finally:
-            widgets._activity.idle.clear()
+            draw_ahead.activity.idle.clear()
         records.append({"draw": getattr(figure.draw, "__qualname__", "?"), "sliders": list(figure.values),
                         "positions": figure.n_positions, "first": first, "moves": moves,
                         "old_first": old_first, "old_moves": old_moves, "frames": frames})

@@ -31,7 +31,7 @@ from torch import nn
 
 from helpers.cifar10.runs import History
 from helpers.data import load_cifar10
-from helpers.widgets import progress
+from helpers.progress import progress
 
 from .augment import check_images, cutout, prepare, random_crop_flip
 from .resnet import build_model, param_count

@@ -44,7 +44,7 @@ CELL_TIMEOUT = 240
 
 PROBE = """
 import json as _json
-from helpers import widgets as _w
+from helpers import sliders as _w
 _seen = globals().setdefault("_colab_probe_seen", set())
 _report = []
 for _ref in list(_w.LIVE_FIGURES):

@@ -16,7 +16,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ..widgets import progress
+from ..progress import progress
 from .runs import History
 
 Batches = Callable[..., Iterable[tuple[torch.Tensor, torch.Tensor]]]

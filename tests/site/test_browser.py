@@ -382,7 +382,7 @@ def test_sliders_move_the_figure(visit: Visit) -> None:
     live = page.locator('script[type="application/vnd.jupyter.widget-view+json"]').count()
     assert live == 0, (
         f"{live} ipywidgets on the page: without a kernel they do not respond. Make interactive "
-        "figures with helpers.widgets.slider_figure, which precomputes them for the website")
+        "figures with helpers.sliders.slider_figure, which precomputes them for the website")
     figures = page.locator(".slider-figure")
     if figures.count() == 0:
         return

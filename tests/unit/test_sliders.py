@@ -1,4 +1,4 @@
-"""helpers.widgets: the one slider function, live and static, and the progress bar."""
+"""helpers.sliders and helpers.progress: the one slider function, live and static, and the progress bar."""
 
 from __future__ import annotations
 
@@ -12,7 +12,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from helpers import widgets
+from helpers import progress as progress_module
+from helpers import sliders
+from helpers.sliders import draw_ahead
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -24,7 +26,7 @@ def draw_line(fig, slope, offset=0.0):  # noqa: ANN001 - matplotlib figure
 
 
 def test_live_widget_redraws_when_a_slider_moves() -> None:
-    figure = widgets.slider_figure(draw_line, slope=[-1, 0, 2], offset=np.linspace(0, 1, 3))
+    figure = sliders.slider_figure(draw_line, slope=[-1, 0, 2], offset=np.linspace(0, 1, 3))
     box = figure.widget()
     assert set(box.sliders) == {"slope", "offset"}
     first = box.image.value
@@ -38,7 +40,7 @@ def test_live_widget_shows_errors_from_draw() -> None:
         if x == 2:
             raise ValueError(f"no figure for x={x}")
 
-    box = widgets.slider_figure(draw, x=[1, 2]).widget()
+    box = sliders.slider_figure(draw, x=[1, 2]).widget()
     assert box.message.value == ""
     box.sliders["x"].value = 2
     assert "ValueError: no figure for x=2" in box.message.value
@@ -47,7 +49,7 @@ def test_live_widget_shows_errors_from_draw() -> None:
 
 
 def test_defaults_and_labels() -> None:
-    figure = widgets.slider_figure(draw_line, slope=[1, 2, 3], defaults={"slope": 2},
+    figure = sliders.slider_figure(draw_line, slope=[1, 2, 3], defaults={"slope": 2},
                                    labels={"slope": "slope a"})
     assert figure.default_values() == {"slope": 2}
     box = figure.widget()
@@ -71,16 +73,16 @@ def test_defaults_and_labels() -> None:
 )
 def test_bad_arguments(kwargs: dict, error: type[Exception], pattern: str) -> None:
     with pytest.raises(error, match=pattern):
-        widgets.slider_figure(draw_line, **kwargs)
+        sliders.slider_figure(draw_line, **kwargs)
 
 
 def test_draw_must_be_callable() -> None:
     with pytest.raises(TypeError, match="draw must be callable"):
-        widgets.slider_figure("not a function", x=[1])  # type: ignore[arg-type]
+        sliders.slider_figure("not a function", x=[1])  # type: ignore[arg-type]
 
 
 def test_render_checks_values() -> None:
-    figure = widgets.slider_figure(draw_line, slope=[1, 2])
+    figure = sliders.slider_figure(draw_line, slope=[1, 2])
     with pytest.raises(ValueError, match=r"missing \['slope'\], unexpected \['width'\]"):
         figure.render(width=3)
 
@@ -92,7 +94,7 @@ def _spec(page: str) -> dict:
 
 
 def test_static_html_has_one_frame_per_position() -> None:
-    figure = widgets.slider_figure(draw_line, slope=[1, 2, 3], offset=[0.0, 0.5],
+    figure = sliders.slider_figure(draw_line, slope=[1, 2, 3], offset=[0.0, 0.5],
                                    defaults={"slope": 2})
     page = figure.static_html()
     spec = _spec(page)
@@ -105,7 +107,7 @@ def test_static_html_has_one_frame_per_position() -> None:
 
 
 def test_static_grid_is_thinned_and_says_so() -> None:
-    figure = widgets.slider_figure(draw_line, slope=list(range(30)), offset=[0.0, 1.0],
+    figure = sliders.slider_figure(draw_line, slope=list(range(30)), offset=[0.0, 1.0],
                                    defaults={"slope": 13}, max_static_frames=12)
     grid = figure.static_grid()
     assert grid["offset"] == [0, 1]
@@ -118,11 +120,11 @@ def test_static_grid_is_thinned_and_says_so() -> None:
 
 
 def test_static_mode_displays_every_frame(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(widgets.STATIC_ENV, "1")
-    assert widgets.static_mode()
+    monkeypatch.setenv(progress_module.STATIC_ENV, "1")
+    assert progress_module.static_mode()
     shown = []
     monkeypatch.setattr("IPython.display.display", lambda obj: shown.append(obj))
-    widgets.slider_figure(draw_line, slope=[1, 2])._ipython_display_()
+    sliders.slider_figure(draw_line, slope=[1, 2])._ipython_display_()
     assert 'class="slider-figure"' in shown[0].data
     assert len(_spec(shown[0].data)["frames"]) == 2
 
@@ -130,19 +132,19 @@ def test_static_mode_displays_every_frame(monkeypatch: pytest.MonkeyPatch) -> No
 def test_live_mode_displays_widget(monkeypatch: pytest.MonkeyPatch) -> None:
     shown = []
     monkeypatch.setattr("IPython.display.display", lambda obj: shown.append(obj))
-    widgets.slider_figure(draw_line, slope=[1, 2])._ipython_display_()
+    sliders.slider_figure(draw_line, slope=[1, 2])._ipython_display_()
     assert hasattr(shown[0], "sliders")
 
 
 def test_progress_live_is_tqdm() -> None:
-    bar = widgets.progress(range(3), desc="x")
+    bar = progress_module.progress(range(3), desc="x")
     assert list(bar) == [0, 1, 2]
 
 
 def test_progress_static_prints_one_summary(capsys: pytest.CaptureFixture[str],
                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(widgets.STATIC_ENV, "1")
-    assert sum(widgets.progress(range(5), desc="training")) == 10
+    monkeypatch.setenv(progress_module.STATIC_ENV, "1")
+    assert sum(progress_module.progress(range(5), desc="training")) == 10
     out = capsys.readouterr().out
     assert out.count("\n") == 1 and out.startswith("training: 100%") and "5/5" in out
 
@@ -154,7 +156,7 @@ def test_works_with_ipywidgets_7() -> None:
         pytest.skip(f"ipywidgets 7.7 not installed in {target}; `make test` installs it")
     code = (
         "import ipywidgets, sys; assert ipywidgets.__version__.startswith('7.7'), ipywidgets.__version__\n"
-        "from helpers.widgets import slider_figure\n"
+        "from helpers.sliders import slider_figure\n"
         "def draw(fig, a): fig.add_subplot().plot([0, a])\n"
         "box = slider_figure(draw, a=[1, 2, 3]).widget()\n"
         "before = box.image.value\n"
@@ -170,7 +172,7 @@ def test_works_with_ipywidgets_7() -> None:
 
 
 def test_static_html_names_the_first_figure_and_fits_small_screens() -> None:
-    figure = widgets.slider_figure(draw_line, slope=[1, 2], offset=[0.0, 0.5],
+    figure = sliders.slider_figure(draw_line, slope=[1, 2], offset=[0.0, 0.5],
                                    defaults={"slope": 2}, labels={"slope": "slope <a>"})
     page = figure.static_html()
     assert 'alt="Figure for slope &lt;a&gt; = 2, offset = 0"' in page
@@ -193,9 +195,9 @@ def test_static_sliders_show_the_right_frame_in_a_browser() -> None:
     two figures on one page work independently; keys move the sliders."""
     from playwright.sync_api import sync_playwright
 
-    first = widgets.slider_figure(draw_line, slope=[1, 2, 3], offset=[0.0, 0.5],
+    first = sliders.slider_figure(draw_line, slope=[1, 2, 3], offset=[0.0, 0.5],
                                   defaults={"slope": 2}, labels={"slope": "slope a"})
-    second = widgets.slider_figure(draw_line, slope=[-1, 1])
+    second = sliders.slider_figure(draw_line, slope=[-1, 1])
     specs = [_spec(f.static_html()) for f in (first, second)]
     page_html = "<html><body>" + first.static_html() + second.static_html() + "</body></html>"
     with sync_playwright() as playwright:
@@ -209,23 +211,23 @@ def test_static_sliders_show_the_right_frame_in_a_browser() -> None:
             figures = page.locator(".slider-figure")
             assert figures.count() == 2
             one = figures.nth(0)
-            image, sliders = one.locator("img"), one.locator('input[type="range"]')
+            image, ranges = one.locator("img"), one.locator('input[type="range"]')
             ids = page.eval_on_selector_all('input[type="range"]', "els => els.map(e => e.id)")
             assert len(set(ids)) == 3, ids
             assert page.locator(f'label[for="{ids[0]}"]').text_content() == "slope a"
-            assert sliders.nth(0).input_value() == "1"  # the default, slope 2
+            assert ranges.nth(0).input_value() == "1"  # the default, slope 2
             before_second = figures.nth(1).locator("img").get_attribute("src")
             for i, slope in enumerate(specs[0]["values"][0]):
                 for j, offset in enumerate(specs[0]["values"][1]):
                     for k, position in enumerate((i, j)):
-                        sliders.nth(k).focus()
+                        ranges.nth(k).focus()
                         page.keyboard.press("Home")
                         for _ in range(position):
                             page.keyboard.press("ArrowRight")
                     frame = specs[0]["frames"][i * 2 + j]
                     assert image.get_attribute("src").endswith(frame), (slope, offset)
                     assert one.locator("output").all_text_contents() == [slope, offset]
-                    assert sliders.nth(0).get_attribute("aria-valuetext") == slope
+                    assert ranges.nth(0).get_attribute("aria-valuetext") == slope
                     assert image.get_attribute("alt") == f"Figure for slope a = {slope}, offset = {offset}"
             assert figures.nth(1).locator("img").get_attribute("src") == before_second
             assert not errors, errors
@@ -240,7 +242,7 @@ def test_live_widget_draws_only_the_first_frame_then_the_rest_ahead() -> None:
         calls.append((a, b))
         fig.add_subplot().plot([0, a], [0, b])
 
-    figure = widgets.slider_figure(draw, a=[1, 2], b=[3, 4, 5], defaults={"b": 4})
+    figure = sliders.slider_figure(draw, a=[1, 2], b=[3, 4, 5], defaults={"b": 4})
     box = figure.widget()
     assert calls == [(1, 4)]  # the first frame only: the figure shows at once
     box.image._view_count = 1  # a browser shows it: drawing ahead starts
@@ -253,11 +255,11 @@ def test_live_widget_draws_only_the_first_frame_then_the_rest_ahead() -> None:
     box.sliders["b"].value = 5
     assert len(calls) == len(every)  # slider moves only look frames up
     assert box.image.value == figure.render(a=2, b=5)
-    assert any(ref() is box for ref in widgets.LIVE_FIGURES)
+    assert any(ref() is box for ref in sliders.LIVE_FIGURES)
 
 
 def test_drawing_ahead_follows_the_readers_direction() -> None:
-    ahead = widgets.slider_figure(draw_line, slope=list(range(9)), defaults={"slope": 4}).widget().ahead
+    ahead = sliders.slider_figure(draw_line, slope=list(range(9)), defaults={"slope": 4}).widget().ahead
     ahead.here, ahead.heading = (4,), (1,)
     assert ahead._next() == (5,)
     ahead.heading = (-1,)
@@ -266,20 +268,20 @@ def test_drawing_ahead_follows_the_readers_direction() -> None:
 
 def test_drawing_ahead_waits_while_a_cell_runs() -> None:
     calls = []
-    box = widgets.slider_figure(lambda fig, x: calls.append(x), x=[1, 2, 3]).widget()
-    widgets._activity.idle.clear()
+    box = sliders.slider_figure(lambda fig, x: calls.append(x), x=[1, 2, 3]).widget()
+    draw_ahead.activity.idle.clear()
     try:
         box.ahead.start()
         assert not box.ahead.finished.wait(0.3)
         assert calls == [1]
     finally:
-        widgets._activity.idle.set()
+        draw_ahead.activity.idle.set()
     assert box.ahead.finished.wait(30) and sorted(calls) == [1, 2, 3]
 
 
 def test_without_precompute_every_move_draws() -> None:
     calls = []
-    figure = widgets.slider_figure(lambda fig, a: calls.append(a), a=[1, 2], precompute=False)
+    figure = sliders.slider_figure(lambda fig, a: calls.append(a), a=[1, 2], precompute=False)
     box = figure.widget()
     assert box.ahead is None
     box.sliders["a"].value = 2
@@ -295,7 +297,7 @@ def test_drawing_ahead_survives_a_failing_position() -> None:
         if x == 3:
             raise ValueError("no figure for x=3")
 
-    box = widgets.slider_figure(draw, x=[1, 2, 3]).widget()
+    box = sliders.slider_figure(draw, x=[1, 2, 3]).widget()
     box.sliders["x"].value = 2  # the first move starts drawing ahead too
     assert box.ahead.finished.wait(30) and box.ahead.failed == {(2,)}
     assert box.message.value == ""
@@ -304,13 +306,13 @@ def test_drawing_ahead_survives_a_failing_position() -> None:
 
 
 def test_layout_option() -> None:
-    figure = widgets.slider_figure(draw_line, slope=[1], layout=None)
+    figure = sliders.slider_figure(draw_line, slope=[1], layout=None)
     figure.render(slope=1)
     from matplotlib.layout_engine import ConstrainedLayoutEngine
 
     assert not isinstance(figure._figure.get_layout_engine(), ConstrainedLayoutEngine)
-    default = widgets.slider_figure(draw_line, slope=[1])
+    default = sliders.slider_figure(draw_line, slope=[1])
     default.render(slope=1)
     assert isinstance(default._figure.get_layout_engine(), ConstrainedLayoutEngine)
     with pytest.raises(ValueError, match="layout must be 'constrained', 'tight' or None"):
-        widgets.slider_figure(draw_line, slope=[1], layout="grid")
+        sliders.slider_figure(draw_line, slope=[1], layout="grid")
