@@ -60,12 +60,20 @@ def chapters() -> dict[str, list[Path]]:
     return grouped
 
 
+CONFIG_FILE = f"""# nbgrader's settings for this course folder (written by tools/grading.py): run nbgrader
+# from here, e.g. `nbgrader autograde 04_parity`, with the book's virtual environment active.
+c = get_config()  # noqa: F821
+c.CourseDirectory.course_id = "dlbook"
+c.Execute.timeout = {CELL_TIMEOUT}
+c.Execute.raise_on_iopub_timeout = False
+"""
+
+
 def _config(course: Path) -> Config:
+    """The settings of :data:`CONFIG_FILE`, with the course folder as root."""
     config = Config()
+    exec(CONFIG_FILE, {"get_config": lambda: config})  # noqa: S102 - our own constant
     config.CourseDirectory.root = str(course)
-    config.CourseDirectory.course_id = "dlbook"
-    config.Execute.timeout = CELL_TIMEOUT
-    config.Execute.raise_on_iopub_timeout = False
     return config
 
 
@@ -98,6 +106,8 @@ def release(out: Path = STUDENT, course: Path = COURSE) -> list[Path]:
     """Generate the student release of every chapter; copy it to ``out``. The notebooks written."""
     if course.exists():
         shutil.rmtree(course)
+    course.mkdir(parents=True)
+    (course / "nbgrader_config.py").write_text(CONFIG_FILE, encoding="utf-8")
     api = _api(course)
     for chapter, paths in chapters().items():
         _copy_chapter(paths[0].parent, paths, course / "source" / chapter)
