@@ -17,18 +17,7 @@ import numpy as np
 from matplotlib.axes import Axes
 
 from ..plotting import label
-
-
-def _as_float_array(name: str, value: Any, ndim: int) -> np.ndarray:
-    try:
-        array = np.array(value, dtype=np.float64)
-    except (TypeError, ValueError) as error:
-        raise TypeError(f"{name} must be an array of numbers, got {type(value).__name__}") from error
-    if array.ndim != ndim:
-        raise ValueError(f"{name} must be a {ndim}-D array, got shape {array.shape}")
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} must be finite, got NaN or infinity")
-    return array
+from ..validation import float_array, integer, integers, matrix_chain, number, sequence
 
 
 @dataclass(frozen=True)
@@ -81,31 +70,19 @@ class ReLUNet:
 
 def make_net(weights: Sequence[Any], biases: Sequence[Any]) -> ReLUNet:
     """A :class:`ReLUNet` from lists of weight matrices and bias vectors (shapes checked)."""
-    if isinstance(weights, np.ndarray) or not isinstance(weights, Sequence) or not weights:
-        raise TypeError("weights must be a non-empty list of 2-D arrays, one per layer")
-    if isinstance(biases, np.ndarray) or not isinstance(biases, Sequence) or len(biases) != len(weights):
-        raise ValueError(f"biases must be a list with one vector per layer ({len(weights)})")
-    ws = [_as_float_array(f"weights[{j}]", w, 2) for j, w in enumerate(weights)]
-    bs = [_as_float_array(f"biases[{j}]", b, 1) for j, b in enumerate(biases)]
+    ws = matrix_chain("weights", weights)
+    vectors = sequence("biases", biases, of="vectors")
+    if len(vectors) != len(ws):
+        raise ValueError(f"biases must be a list with one vector per layer ({len(ws)}), got {len(vectors)}")
+    bs = [float_array(f"biases[{j}]", b, ndim=1) for j, b in enumerate(vectors)]
     for j, (w, b) in enumerate(zip(ws, bs)):
         if b.shape[0] != w.shape[0]:
             raise ValueError(
                 f"biases[{j}] has length {b.shape[0]} but weights[{j}] has {w.shape[0]} rows"
             )
-        if j and w.shape[1] != ws[j - 1].shape[0]:
-            raise ValueError(
-                f"weights[{j}] has {w.shape[1]} columns but layer {j - 1} has "
-                f"{ws[j - 1].shape[0]} outputs: expected shape ({w.shape[0]}, {ws[j - 1].shape[0]})"
-            )
     for array in ws + bs:
         array.setflags(write=False)
     return ReLUNet(tuple(ws), tuple(bs))
-
-
-def _check_int(name: str, value: Any, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{name} must be an int >= {minimum}, got {value!r}")
-    return int(value)
 
 
 def random_net(
@@ -117,12 +94,8 @@ def random_net(
     bias: bool = True,
 ) -> ReLUNet:
     """A network with He-initialised weights and N(0, bias_std^2) biases (zero if not ``bias``)."""
-    input_dim = _check_int("input_dim", input_dim, 1)
-    if isinstance(widths, (str, bytes)) or not isinstance(widths, Sequence):
-        raise TypeError(f"widths must be a list of hidden-layer widths, got {type(widths).__name__}")
-    sizes = [input_dim] + [_check_int(f"widths[{j}]", w, 1) for j, w in enumerate(widths)] + [1]
-    if not bias_std >= 0:
-        raise ValueError(f"bias_std must be >= 0, got {bias_std!r}")
+    sizes = [integer("input_dim", input_dim, minimum=1), *integers("widths", widths, minimum=1), 1]
+    bias_std = number("bias_std", bias_std, minimum=0)
     rng = np.random.default_rng(seed)
     weights, biases = [], []
     for layer in range(len(sizes) - 1):
@@ -138,9 +111,8 @@ def piece_upper_bound(widths: Sequence[int]) -> int:
     (Each unit of a layer adds at most one breakpoint inside each piece of the previous
     layer, so the number of pieces grows at most by the factor ``n_j + 1`` per layer.)
     """
-    if isinstance(widths, (str, bytes)) or not isinstance(widths, Sequence) or not widths:
-        raise ValueError(f"widths must be a non-empty list of hidden-layer widths, got {widths!r}")
-    return int(np.prod([_check_int(f"widths[{j}]", w, 1) + 1 for j, w in enumerate(widths)], dtype=object))
+    sizes = integers("widths", widths, minimum=1, min_length=1)
+    return int(np.prod([n + 1 for n in sizes], dtype=object))
 
 
 def draw_pieces(ax: Axes, net: ReLUNet, kinks: Any, low: float, high: float, *, title: str,
@@ -153,7 +125,7 @@ def draw_pieces(ax: Axes, net: ReLUNet, kinks: Any, low: float, high: float, *, 
         raise ValueError("draw_pieces() needs a ReLUNet with one input and one output")
     if not low < high:
         raise ValueError(f"draw_pieces(): low must be below high, got {low!r} and {high!r}")
-    points = _as_float_array("kinks", kinks, 1)
+    points = float_array("kinks", kinks, ndim=1)
     inner = np.sort(points[(points > low) & (points < high)])
     x = np.concatenate([[low], inner, [high]])
     ax.plot(x, net(x), color="#0072B2", linewidth=1.0, label="network output")

@@ -28,7 +28,7 @@ def test_forward_of_two_layers_and_two_outputs() -> None:
 
 
 def test_make_net_rejects_bad_shapes() -> None:
-    with pytest.raises(ValueError, match=r"weights\[1\] has 3 columns but layer 0 has 2 outputs"):
+    with pytest.raises(ValueError, match=r"weights\[1\] has 3 columns but weights\[0\] has 2 rows: expected shape \(1, 2\)"):
         rn.make_net([np.ones((2, 1)), np.ones((1, 3))], [np.zeros(2), np.zeros(1)])
     with pytest.raises(ValueError, match=r"biases\[0\] has length 3 but weights\[0\] has 2 rows"):
         rn.make_net([np.ones((2, 1)), np.ones((1, 2))], [np.zeros(3), np.zeros(1)])
@@ -67,7 +67,7 @@ def test_random_net_is_seeded_and_he_initialised() -> None:
 
 
 def test_random_net_rejects_bad_arguments() -> None:
-    with pytest.raises(ValueError, match=r"widths\[1\] must be an int >= 1"):
+    with pytest.raises(ValueError, match=r"widths\[1\] must be at least 1, got 0"):
         rn.random_net(1, [3, 0], seed=0)
     with pytest.raises(ValueError, match="input_dim"):
         rn.random_net(0, [3], seed=0)
@@ -84,7 +84,7 @@ def test_piece_upper_bound() -> None:
     assert rn.piece_upper_bound([100] * 12) == 101**12  # exact, not a float
     with pytest.raises(ValueError, match="widths must be a non-empty list"):
         rn.piece_upper_bound([])
-    with pytest.raises(ValueError, match=r"widths\[0\] must be an int >= 1"):
+    with pytest.raises(ValueError, match=r"widths\[0\] must be at least 1, got 0"):
         rn.piece_upper_bound([0])
 
 
