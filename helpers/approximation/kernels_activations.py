@@ -16,24 +16,16 @@ from typing import Any
 import numpy as np
 
 from ..checks import check_true, passed
+from ..validation import float_array, integer, number
 
 
 def _points(name: str, x: Any) -> np.ndarray:
-    array = np.asarray(x, dtype=np.float64)
+    array = float_array(name, x)
     if array.ndim == 1:
         array = array[:, None]
     if array.ndim != 2 or array.shape[0] == 0:
         raise ValueError(f"{name} must have shape (n, d) (or (n,) for d = 1), got {np.shape(x)}")
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} must be finite")
     return array
-
-
-def _check(order: Any, gamma: Any) -> None:
-    if isinstance(order, bool) or not isinstance(order, (int, np.integer)) or order < 0:
-        raise ValueError(f"order must be an int >= 0, got {order!r}")
-    if isinstance(gamma, bool) or not (isinstance(gamma, (int, float, np.floating)) and gamma > 0):
-        raise ValueError(f"gamma must be a positive number, got {gamma!r}")
 
 
 def _pair(x: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -46,7 +38,7 @@ def _pair(x: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
 def rbf_kernel(x: Any, y: Any, gamma: float = 1.0) -> np.ndarray:
     """The matrix ``exp(-gamma |x_i - y_j|^2)`` for points ``x`` (n, d) and ``y`` (m, d)."""
     a, b = _pair(x, y)
-    _check(0, gamma)
+    gamma = number("gamma", gamma, positive=True)
     sq = (a**2).sum(1)[:, None] + (b**2).sum(1)[None, :] - 2 * a @ b.T
     return np.exp(-gamma * np.maximum(sq, 0.0))
 
@@ -54,7 +46,7 @@ def rbf_kernel(x: Any, y: Any, gamma: float = 1.0) -> np.ndarray:
 def truncated_kernel(x: Any, y: Any, order: int, gamma: float = 1.0) -> np.ndarray:
     """``exp(-gamma|x|^2) exp(-gamma|y|^2) sum_{j=0}^{order} (2 gamma x.y)^j / j!`` (closed form)."""
     a, b = _pair(x, y)
-    _check(order, gamma)
+    order, gamma = integer("order", order, minimum=0), number("gamma", gamma, positive=True)
     s = 2 * gamma * a @ b.T
     series = sum(s**j / factorial(j) for j in range(order + 1))
     return np.exp(-gamma * (a**2).sum(1))[:, None] * np.exp(-gamma * (b**2).sum(1))[None, :] * series
@@ -62,9 +54,7 @@ def truncated_kernel(x: Any, y: Any, order: int, gamma: float = 1.0) -> np.ndarr
 
 def feature_dim(dim: int, order: int) -> int:
     """Number of multi-indices ``alpha`` in N^dim with ``|alpha| <= order``: ``C(order + dim, dim)``."""
-    if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)) or dim < 1:
-        raise ValueError(f"dim must be an int >= 1, got {dim!r}")
-    _check(order, 1.0)
+    dim, order = integer("dim", dim, minimum=1), integer("order", order, minimum=0)
     return comb(order + dim, dim)
 
 

@@ -54,9 +54,9 @@ def test_sigmoid_is_stable_and_related_to_tanh() -> None:
 
 
 def test_bad_input() -> None:
-    with pytest.raises(ValueError, match="order must be an int >= 0"):
+    with pytest.raises(ValueError, match="order must be at least 0, got -1"):
         ka.truncated_kernel(np.zeros((2, 1)), np.zeros((2, 1)), -1)
-    with pytest.raises(ValueError, match="gamma must be a positive number"):
+    with pytest.raises(ValueError, match="gamma must be positive, got 0.0"):
         ka.rbf_kernel(np.zeros((2, 1)), np.zeros((2, 1)), 0.0)
     with pytest.raises(ValueError, match="same dimension"):
         ka.truncated_kernel(np.zeros((2, 1)), np.zeros((2, 2)), 3)
@@ -64,7 +64,7 @@ def test_bad_input() -> None:
         ka.rbf_kernel(np.zeros((2, 2, 2)), np.zeros((2, 2)))
     with pytest.raises(ValueError, match="y must be finite"):
         ka.rbf_kernel(np.zeros((2, 1)), np.array([[np.nan]]))
-    with pytest.raises(ValueError, match="dim must be an int >= 1"):
+    with pytest.raises(ValueError, match="dim must be at least 1, got 0"):
         ka.feature_dim(0, 2)
 
 
