@@ -17,6 +17,7 @@ from matplotlib.axes import Axes
 from matplotlib.collections import PolyCollection
 
 from ..plotting import label
+from ..validation import number
 from .relu_net import ReLUNet
 
 
@@ -127,9 +128,7 @@ def activation_regions_2d(net: ReLUNet, half_width: float) -> Regions2D:
         raise TypeError(f"net must be a ReLUNet (see make_net), got {type(net).__name__}")
     if net.input_dim != 2:
         raise ValueError(f"activation_regions_2d() needs a network with 2 inputs, got {net.input_dim}")
-    if not (isinstance(half_width, (int, float)) and np.isfinite(half_width) and half_width > 0):
-        raise ValueError(f"half_width must be a positive number, got {half_width!r}")
-    r = float(half_width)
+    r = number("half_width", half_width, positive=True)
     min_area = 1e-20 * (2 * r) ** 2
     square = np.array([[-r, -r], [r, -r], [r, r], [-r, r]])
     # a region: polygon, pattern so far, and the affine map x -> A x + c of the current layer

@@ -98,7 +98,7 @@ def test_regions_reject_bad_input() -> None:
         lr.activation_regions_2d("net", 1.0)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="2 inputs"):
         lr.activation_regions_2d(random_net(1, [3], seed=0), 1.0)
-    with pytest.raises(ValueError, match="half_width must be a positive number"):
+    with pytest.raises(ValueError, match="half_width must be positive, got -1.0"):
         lr.activation_regions_2d(random_net(2, [3], seed=0), -1.0)
     zero = make_net([np.zeros((1, 2)), np.ones((1, 1))], [np.zeros(1), np.zeros(1)])
     with pytest.raises(ValueError, match="zero weights"):
