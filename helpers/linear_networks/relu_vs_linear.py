@@ -20,27 +20,7 @@ from typing import Any
 import numpy as np
 import torch
 
-
-def _as_tensor(name: str, value: Any, ndim: int) -> torch.Tensor:
-    if isinstance(value, torch.Tensor):
-        tensor = value.detach().to(torch.float64)
-    else:
-        try:
-            tensor = torch.as_tensor(np.asarray(value, dtype=np.float64))
-        except (TypeError, ValueError) as error:
-            raise TypeError(f"{name} must be an array of numbers, got {type(value).__name__}") from error
-    if tensor.ndim != ndim:
-        raise ValueError(f"{name} must be a {ndim}-D array, got shape {tuple(tensor.shape)}")
-    if not torch.isfinite(tensor).all():
-        raise ValueError(f"{name} must be finite, got NaN or infinity")
-    return tensor
-
-
-def _check_data(X: Any, y: Any) -> tuple[torch.Tensor, torch.Tensor]:
-    x_t, y_t = _as_tensor("X", X, 2), _as_tensor("y", y, 1)
-    if x_t.shape[0] != y_t.shape[0]:
-        raise ValueError(f"X has {x_t.shape[0]} rows but y has {y_t.shape[0]} entries")
-    return x_t, y_t
+from ..validation import float_array, integer, integers, matrix_chain
 
 
 class BiasFreeReLUNet(torch.nn.Module):
@@ -54,14 +34,8 @@ class BiasFreeReLUNet(torch.nn.Module):
     def __init__(self, n_inputs: int, widths: Sequence[int], *, seed: int = 0,
                  nonnegative: bool = False) -> None:
         super().__init__()
-        if isinstance(n_inputs, bool) or not isinstance(n_inputs, (int, np.integer)) or n_inputs < 1:
-            raise ValueError(f"n_inputs must be a positive int, got {n_inputs!r}")
-        if isinstance(widths, (str, bytes)) or not isinstance(widths, (list, tuple)) or not widths:
-            raise ValueError(f"widths must be a non-empty list of hidden widths, got {widths!r}")
-        for i, width in enumerate(widths):
-            if isinstance(width, bool) or not isinstance(width, (int, np.integer)) or width < 1:
-                raise ValueError(f"widths[{i}] must be a positive int, got {width!r}")
-        sizes = [int(n_inputs), *(int(w) for w in widths), 1]
+        sizes = [integer("n_inputs", n_inputs, minimum=1),
+                 *integers("widths", widths, minimum=1, min_length=1), 1]
         generator = torch.Generator().manual_seed(seed)
         self.layers = torch.nn.ModuleList()
         for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
@@ -78,21 +52,13 @@ class BiasFreeReLUNet(torch.nn.Module):
     @classmethod
     def from_weights(cls, weights: Sequence[Any]) -> "BiasFreeReLUNet":
         """The network with exactly these weight matrices ``[W_1, ..., W_{L+1}]``."""
-        if isinstance(weights, (str, bytes)) or not isinstance(weights, (list, tuple)) or len(weights) < 2:
-            raise ValueError("weights must be a list [W_1, ..., W_(L+1)] of at least two matrices")
-        mats = [_as_tensor(f"weights[{i}]", w, 2) for i, w in enumerate(weights)]
-        for i in range(1, len(mats)):
-            if mats[i].shape[1] != mats[i - 1].shape[0]:
-                raise ValueError(
-                    f"weights[{i}] has {mats[i].shape[1]} columns but weights[{i - 1}] has "
-                    f"{mats[i - 1].shape[0]} rows"
-                )
+        mats = matrix_chain("weights", weights, min_length=2)
         if mats[-1].shape[0] != 1:
             raise ValueError(f"the last weight matrix must have one row (one output), got {tuple(mats[-1].shape)}")
         net = cls(mats[0].shape[1], [m.shape[0] for m in mats[:-1]])
         with torch.no_grad():
             for layer, weight in zip(net.layers, mats):
-                layer.weight.copy_(weight)
+                layer.weight.copy_(torch.from_numpy(weight))
         return net
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -109,7 +75,7 @@ class BiasFreeReLUNet(torch.nn.Module):
     def predict(self, X: Any) -> np.ndarray:
         """Outputs for a numpy (or torch) input matrix, as a numpy array."""
         with torch.no_grad():
-            return self(_as_tensor("X", X, 2)).numpy()
+            return self(torch.from_numpy(float_array("X", X, ndim=2))).numpy()
 
     def weights(self) -> list[np.ndarray]:
         """Copies of ``[W_1, ..., W_{L+1}]``."""
@@ -118,7 +84,8 @@ class BiasFreeReLUNet(torch.nn.Module):
 
 def squared_loss(predictions: Any, y: Any) -> float:
     """``1/2 sum_n (prediction_n - y_n)^2``."""
-    p, t = _as_tensor("predictions", predictions, 1), _as_tensor("y", y, 1)
+    p = torch.from_numpy(float_array("predictions", predictions, ndim=1))
+    t = torch.from_numpy(float_array("y", y, ndim=1))
     if p.shape != t.shape:
         raise ValueError(f"predictions have shape {tuple(p.shape)} but y has {tuple(t.shape)}")
     return 0.5 * float(((p - t) ** 2).sum())
@@ -126,6 +93,8 @@ def squared_loss(predictions: Any, y: Any) -> float:
 
 def least_squares_fit(X: Any, y: Any) -> tuple[np.ndarray, float]:
     """The minimum-norm least-squares weights ``w`` (no intercept) and their loss."""
-    x_t, y_t = _check_data(X, y)
-    w = np.linalg.lstsq(x_t.numpy(), y_t.numpy(), rcond=None)[0]
-    return w, squared_loss(x_t.numpy() @ w, y_t)
+    x, t = float_array("X", X, ndim=2), float_array("y", y, ndim=1)
+    if x.shape[0] != t.shape[0]:
+        raise ValueError(f"X has {x.shape[0]} rows but y has {t.shape[0]} entries")
+    w = np.linalg.lstsq(x, t, rcond=None)[0]
+    return w, squared_loss(x @ w, t)

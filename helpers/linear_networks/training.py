@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from ..validation import integer, integers, number, sequence
 from .end_to_end import check_data, check_widths
 
 
@@ -36,11 +37,8 @@ def initial_layers(dims: Sequence[int], scale: float, *, seed: int = 0) -> list[
     """Random layers for sizes ``dims = (d_0, ..., d_L)``: ``scale`` times a matrix with
     orthonormal rows or columns. The product's singular values are at most ``scale**L``
     (all equal to it when the layers are square)."""
-    sizes = check_widths(list(dims), "dims")
-    if len(sizes) < 2:
-        raise ValueError(f"dims must hold at least (d_0, d_1), got {list(dims)}")
-    if not isinstance(scale, (int, float, np.floating)) or not np.isfinite(scale) or scale < 0:
-        raise ValueError(f"scale must be a finite number >= 0, got {scale!r}")
+    sizes = integers("dims", list(dims), minimum=1, min_length=2)
+    scale = number("scale", scale, minimum=0)
     rng = np.random.default_rng(seed)
     layers = []
     for rows, cols in zip(sizes[1:], sizes[:-1]):
@@ -48,12 +46,6 @@ def initial_layers(dims: Sequence[int], scale: float, *, seed: int = 0) -> list[
         q = q * np.sign(np.diag(r))
         layers.append(scale * (q if rows >= cols else q.T))
     return layers
-
-
-def _positive_int(name: str, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a positive int, got {value!r}")
-    return int(value)
 
 
 def train_together(
@@ -77,15 +69,13 @@ def train_together(
     if a loss blows up (the learning rate is too large).
     """
     x, y = check_data(X, Y)
-    if isinstance(widths, (str, bytes)) or not isinstance(widths, (list, tuple)) or not widths:
-        raise TypeError(f"widths must be a non-empty list of inner-width lists, got {widths!r}")
-    inner = [check_widths(w, f"widths[{k}]") for k, w in enumerate(widths)]
+    inner = [check_widths(w, f"widths[{k}]")
+             for k, w in enumerate(sequence("widths", widths, min_length=1, of="inner-width lists"))]
     if len({len(w) for w in inner}) != 1:
         raise ValueError(f"all networks must have the same depth, got inner widths {inner}")
-    steps = _positive_int("steps", steps)
-    record_every = _positive_int("record_every", record_every)
-    if not isinstance(lr, (int, float, np.floating)) or not np.isfinite(lr) or lr <= 0:
-        raise ValueError(f"lr must be a positive number, got {lr!r}")
+    steps = integer("steps", steps, minimum=1)
+    record_every = integer("record_every", record_every, minimum=1)
+    lr = number("lr", lr, positive=True)
     shapes = [(x.shape[1], *w, y.shape[1]) for w in inner]
     padded = np.max(np.array(shapes), axis=0)
     starts = [initial_layers(dims, init_scale, seed=seed) for dims in shapes]

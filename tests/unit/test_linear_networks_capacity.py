@@ -18,9 +18,9 @@ def test_linear_layer_computes_its_weight_and_bias() -> None:
 
 
 def test_linear_layer_rejects_bad_shapes() -> None:
-    with pytest.raises(ValueError, match=r"non-empty matrix \(outputs, inputs\)"):
+    with pytest.raises(ValueError, match=r"weight must be a 2-D array, got shape \(2,\)"):
         linear_layer([1.0, 2.0])
     with pytest.raises(ValueError, match=r"bias must have shape \(2,\)"):
         linear_layer(np.eye(2), [1.0, 2.0, 3.0])
-    with pytest.raises(TypeError, match="weight must be a matrix of numbers"):
+    with pytest.raises(TypeError, match="weight must be an array of numbers, got list"):
         linear_layer([["a"]])

@@ -41,7 +41,7 @@ def test_product_rejects_layers_that_do_not_chain() -> None:
         ee.product([np.full((2, 2), np.inf)])
     with pytest.raises(ValueError, match="must not be empty"):
         ee.product([np.ones((0, 2))])
-    with pytest.raises(TypeError, match=r"layers\[0\] must be a 2-D array of numbers"):
+    with pytest.raises(TypeError, match=r"layers\[0\] must be an array of numbers, got list"):
         ee.product([[["a", "b"]]])
 
 
@@ -57,9 +57,9 @@ def test_loss_rejects_mismatched_data() -> None:
 
 def test_check_widths_names_the_bad_width() -> None:
     assert ee.check_widths([3, 2]) == (3, 2)
-    with pytest.raises(ValueError, match=r"widths\[1\] must be a positive int, got 0"):
+    with pytest.raises(ValueError, match=r"widths\[1\] must be at least 1, got 0"):
         ee.check_widths([3, 0])
-    with pytest.raises(ValueError, match=r"widths\[0\] must be a positive int, got 2.5"):
+    with pytest.raises(ValueError, match=r"widths\[0\] must be an int, got float"):
         ee.check_widths([2.5])
     with pytest.raises(TypeError, match="widths must be a list"):
         ee.check_widths(3)  # type: ignore[arg-type]

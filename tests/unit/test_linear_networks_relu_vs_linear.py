@@ -42,11 +42,11 @@ def test_one_input_networks_are_linear_on_nonnegative_inputs() -> None:
 
 
 def test_bad_input_raises_clear_errors() -> None:
-    with pytest.raises(ValueError, match=r"widths\[1\] must be a positive int, got 0"):
+    with pytest.raises(ValueError, match=r"widths\[1\] must be at least 1, got 0"):
         rr.BiasFreeReLUNet(3, [4, 0])
-    with pytest.raises(ValueError, match="non-empty list of hidden widths"):
+    with pytest.raises(ValueError, match="widths must be a non-empty list of ints, got an empty list"):
         rr.BiasFreeReLUNet(3, [])
-    with pytest.raises(ValueError, match="n_inputs must be a positive int"):
+    with pytest.raises(ValueError, match="n_inputs must be at least 1, got 0"):
         rr.BiasFreeReLUNet(0, [2])
     with pytest.raises(ValueError, match=r"weights\[1\] has 3 columns but weights\[0\] has 2 rows"):
         rr.BiasFreeReLUNet.from_weights([np.ones((2, 3)), np.ones((1, 3))])
