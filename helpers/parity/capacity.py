@@ -13,7 +13,8 @@ from typing import Any
 import numpy as np
 
 from ..checks import check_true
-from .network import TwoLayerNet, all_inputs, as_mask, parity_labels, positive_int
+from ..validation import integer
+from .network import TwoLayerNet, all_inputs, as_mask, parity_labels
 
 
 def min_units(d: int) -> int:
@@ -23,7 +24,7 @@ def min_units(d: int) -> int:
     d the last bump is centred at s = d, the largest sum, where only its first unit is
     nonzero; for odd d the last bump is centred at d - 1 and all three units matter at s = d.
     """
-    d = positive_int(d)
+    d = integer("d", d, minimum=1)
     return 3 * (d // 2) + (1 if d % 2 == 0 else 3)
 
 

@@ -17,23 +17,19 @@ from typing import Any
 import numpy as np
 import torch
 
-from .network import as_mask, binary_array, positive_int, single_thread
+from ..validation import integer, number, one_of
+from .network import as_mask, binary_array, single_thread
 from .training import TrainConfig, TrainResult, data_stream, sample_batch
 
 ACTIVATIONS = {"sigmoid": torch.nn.Sigmoid, "relu": torch.nn.ReLU}
 
 
-def _activation(name: Any) -> type[torch.nn.Module]:
-    if name not in ACTIVATIONS:
-        raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {name!r}")
-    return ACTIVATIONS[name]
-
-
 def deep_mlp(d: int, width: int, depth: int, activation: str = "sigmoid",
              seed: int = 0) -> torch.nn.Sequential:
     """``depth`` hidden layers of ``width`` units, then one output (PyTorch's default init)."""
-    d, width, depth = positive_int(d), positive_int(width, "width"), positive_int(depth, "depth")
-    kind = _activation(activation)
+    d, width = integer("d", d, minimum=1), integer("width", width, minimum=1)
+    depth = integer("depth", depth, minimum=1)
+    kind = ACTIVATIONS[one_of("activation", activation, sorted(ACTIVATIONS))]
     layers: list[torch.nn.Module] = []
     with torch.random.fork_rng():  # seeded, without touching the caller's random state
         torch.manual_seed(seed)
@@ -47,7 +43,7 @@ def mlp_from_weights(weights: Sequence[Any], biases: Sequence[Any],
                      activation: str = "sigmoid") -> torch.nn.Sequential:
     """The float64 MLP with these Linear weights (shape (out, in)) and biases, the activation
     between them; the last layer must have one output."""
-    kind = _activation(activation)
+    kind = ACTIVATIONS[one_of("activation", activation, sorted(ACTIVATIONS))]
     if len(weights) != len(biases) or not weights:
         raise ValueError(f"need as many biases as weights (at least one), got {len(weights)} "
                          f"weights and {len(biases)} biases")
@@ -113,10 +109,9 @@ class DeepRun:
     lr: float
 
     def __post_init__(self) -> None:
-        positive_int(self.depth, "depth")
-        _activation(self.activation)
-        if not self.lr > 0:
-            raise ValueError(f"lr must be positive, got {self.lr!r}")
+        integer("depth", self.depth, minimum=1)
+        one_of("activation", self.activation, sorted(ACTIVATIONS))
+        number("lr", self.lr, positive=True)
 
 
 @torch.no_grad()
@@ -177,7 +172,7 @@ def train_deep(runs: Sequence[DeepRun], mask: Any, width: int,
     runs = list(runs)
     if not runs or not all(isinstance(r, DeepRun) for r in runs):
         raise TypeError("train_deep(): runs must be a non-empty list of DeepRuns")
-    mask, width = as_mask(mask), positive_int(width, "width")
+    mask, width = as_mask(mask), integer("width", width, minimum=1)
     results: list[TrainResult | None] = [None] * len(runs)
     with single_thread():
         for arch in dict.fromkeys((r.depth, r.activation) for r in runs):

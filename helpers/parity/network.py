@@ -16,6 +16,8 @@ from typing import Any
 import numpy as np
 import torch
 
+from ..validation import integer
+
 
 @contextmanager
 def single_thread() -> Iterator[None]:
@@ -26,15 +28,6 @@ def single_thread() -> Iterator[None]:
         yield
     finally:
         torch.set_num_threads(saved)
-
-
-def positive_int(value: Any, name: str = "d", upper: int | None = None) -> int:
-    """``value`` as an int >= 1 (and <= ``upper``), or a ValueError naming ``name``."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
-    if upper is not None and value > upper:
-        raise ValueError(f"{name} must be at most {upper} here, got {value}")
-    return int(value)
 
 
 def binary_array(name: str, value: Any, ndim: int, d: int | None = None) -> np.ndarray:
@@ -61,13 +54,13 @@ def matmul64(a: Any, b: Any) -> np.ndarray:
 def as_mask(v: Any) -> np.ndarray:
     """The mask v* as a 1-D int array of 0s and 1s (raises a clear error otherwise)."""
     mask = binary_array("v (the mask)", v, 1)
-    positive_int(mask.size, "len(v)")
+    integer("len(v)", mask.size, minimum=1)
     return mask
 
 
 def all_inputs(d: int) -> np.ndarray:
     """Every x in {0,1}^d, shape (2^d, d); row n holds the bits of n (x_j = bit j of n)."""
-    d = positive_int(d, upper=24)
+    d = integer("d", d, minimum=1, maximum=24)
     n = np.arange(2**d)
     return ((n[:, None] >> np.arange(d)) & 1).astype(np.int64)
 
@@ -106,7 +99,7 @@ class TwoLayerNet:
     @classmethod
     def from_vector(cls, p: Any, d: int, k: int) -> TwoLayerNet:
         """The network of p = (w_1, ..., w_k, b, alpha, beta), the order of :meth:`to_vector`."""
-        d, k = positive_int(d), positive_int(k, "k")
+        d, k = integer("d", d, minimum=1), integer("k", k, minimum=1)
         p = np.asarray(p, dtype=np.float64)
         if p.shape != (d * k + 2 * k + 1,):
             raise ValueError(f"p must have dk + 2k + 1 = {d * k + 2 * k + 1} entries for d = {d}, "
@@ -140,7 +133,7 @@ class TwoLayerNet:
 
 def init_net(d: int, k: int, seed: int) -> TwoLayerNet:
     """torch.nn.Linear's default initialisation, U(-1/sqrt(fan_in), 1/sqrt(fan_in)), from numpy."""
-    d, k = positive_int(d), positive_int(k, "k")
+    d, k = integer("d", d, minimum=1), integer("k", k, minimum=1)
     rng = np.random.default_rng([seed, 0])
     s, t = 1 / np.sqrt(d), 1 / np.sqrt(k)
     return TwoLayerNet(rng.uniform(-s, s, (k, d)), rng.uniform(-s, s, k),

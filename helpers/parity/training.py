@@ -24,7 +24,8 @@ from typing import Any
 import numpy as np
 import torch
 
-from .network import TwoLayerNet, as_mask, init_net, positive_int, single_thread
+from ..validation import integer, optional_integer
+from .network import TwoLayerNet, as_mask, init_net, single_thread
 
 MAX_SAMPLING_D = 64
 """Inputs are sampled as the bits of one 64-bit random word, so training needs d <= 64."""
@@ -45,7 +46,7 @@ class TrainConfig:
 
     def __post_init__(self) -> None:
         for name in ("iterations", "batch_size"):
-            positive_int(getattr(self, name), name)
+            integer(name, getattr(self, name), minimum=1)
         if not self.lr > 0 or not 0 <= self.momentum < 1:
             raise ValueError(f"need lr > 0 and 0 <= momentum < 1, got {self.lr}, {self.momentum}")
 
@@ -60,8 +61,8 @@ class Run:
     seed: int = 0
 
     def __post_init__(self) -> None:
-        positive_int(self.d, "d", MAX_SAMPLING_D)
-        positive_int(self.k, "k")
+        integer("d", self.d, minimum=1, maximum=MAX_SAMPLING_D)
+        integer("k", self.k, minimum=1)
         if len(as_mask(self.mask)) != self.d:
             raise ValueError(f"the mask has {len(self.mask)} entries but d = {self.d}")
 
@@ -88,15 +89,14 @@ def make_run(d: int, k: int | None = None, seed: int = 0, ones: int | None = Non
     The mask is uniform on {0,1}^d, as in the homework's starter (each bit a fair coin), or,
     with ``ones``, uniform among the masks with that many 1s.
     """
-    d = positive_int(d, upper=MAX_SAMPLING_D)
+    d = integer("d", d, minimum=1, maximum=MAX_SAMPLING_D)
+    ones = optional_integer("ones", ones, minimum=0, maximum=d)
     rng = np.random.default_rng([seed, d, 2])
     if ones is None:
         mask = rng.integers(0, 2, d)
-    elif isinstance(ones, (int, np.integer)) and 0 <= ones <= d:
-        mask = np.zeros(d, dtype=np.int64)
-        mask[rng.choice(d, size=int(ones), replace=False)] = 1
     else:
-        raise ValueError(f"ones must be an integer between 0 and d = {d}, got {ones!r}")
+        mask = np.zeros(d, dtype=np.int64)
+        mask[rng.choice(d, size=ones, replace=False)] = 1
     return Run(d, 10 * d if k is None else k, tuple(int(m) for m in mask), seed)
 
 
@@ -112,7 +112,7 @@ def sample_batch(stream: Any, mask: Any, n: int) -> tuple[np.ndarray, np.ndarray
     parity of the bits that the mask keeps, folded together with XORs.
     """
     mask = as_mask(mask)
-    n = positive_int(n, "n")
+    n = integer("n", n, minimum=1)
     if mask.size > MAX_SAMPLING_D:
         raise ValueError(f"the mask may have at most {MAX_SAMPLING_D} bits here, got {mask.size}")
     raw = stream.random_raw(n)
@@ -245,7 +245,7 @@ def train_reference(run: Run, loss_fn: Callable[[torch.Tensor, torch.Tensor], to
 def smooth(values: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:
     """Means over consecutive blocks of ``window`` iterations: (block centres, means)."""
     values = np.asarray(values, dtype=np.float64)
-    window = positive_int(window, "window")
+    window = integer("window", window, minimum=1)
     n = len(values) // window
     if n == 0:
         raise ValueError(f"window = {window} is longer than the {len(values)} values")
@@ -259,7 +259,7 @@ def smooth_log(values: np.ndarray, blocks: int = 200) -> tuple[np.ndarray, np.nd
     For plots with a logarithmic iteration axis: (block centres, 1-based, and means).
     """
     values = np.asarray(values, dtype=np.float64)
-    blocks = positive_int(blocks, "blocks")
+    blocks = integer("blocks", blocks, minimum=1)
     edges = np.unique(np.geomspace(1, len(values) + 1, blocks + 1).astype(int)) - 1
     sums = np.add.reduceat(values, edges[:-1])
     return (edges[:-1] + edges[1:] + 1) / 2, sums / np.diff(edges)

@@ -59,7 +59,7 @@ def test_min_units_is_exactly_enough_for_the_bump_construction(d: int) -> None:
 
 def test_min_units_values_and_validation() -> None:
     assert [C.min_units(d) for d in range(1, 9)] == [3, 4, 6, 7, 9, 10, 12, 13]
-    with pytest.raises(ValueError, match="d must be an integer >= 1"):
+    with pytest.raises(ValueError, match="d must be at least 1, got 0"):
         C.min_units(0)
 
 

@@ -22,9 +22,12 @@ def test_parity_labels() -> None:
     assert N.parity_labels(x, [1, 1, 1]).tolist() == [1, 1, -1, -1]
 
 
-@pytest.mark.parametrize("d", [0, -2, 2.5, True, "3"])
-def test_bad_d_is_refused(d: object) -> None:
-    with pytest.raises(ValueError, match="d must be an integer >= 1"):
+@pytest.mark.parametrize(("d", "message"), [
+    (0, "d must be at least 1, got 0"), (-2, "d must be at least 1, got -2"),
+    (2.5, "d must be an int, got float"), (True, "d must be an int, got bool"), ("3", "d must be an int, got str"),
+])
+def test_bad_d_is_refused(d: object, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
         N.all_inputs(d)  # type: ignore[arg-type]
 
 
