@@ -20,6 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .validation import optional_integer
+
 ENV_VAR = "DLBOOK_CIFAR10_NPZ"
 """Environment variable naming an offline ``.npz`` copy of CIFAR-10."""
 
@@ -63,16 +65,16 @@ class Cifar10:
 
 
 def _check_count(name: str, value: int | None, available: int) -> int:
-    if value is None:
+    """How many of the source's ``available`` images to use: ``value``, or all for None."""
+    count = optional_integer(f"load_cifar10(): {name}", value, minimum=1)
+    if count is None:
         return available
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"load_cifar10(): {name} must be an int or None, got {type(value).__name__}")
-    if not 1 <= value <= available:
+    if count > available:
         raise ValueError(
-            f"load_cifar10(): {name}={value} but the source holds {available:,} images; "
+            f"load_cifar10(): {name}={count} but the source holds {available:,} images; "
             f"use 1..{available:,} (or None for all of them)"
         )
-    return int(value)
+    return count
 
 
 def _load_npz(path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, tuple[str, ...]]:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..validation import integer, number
+
 
 def two_blobs(n: int = 200, *, distance: float = 3.0, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """``n`` points in the plane from two unit Gaussians ``distance`` apart, labels 0 and 1.
@@ -16,10 +18,8 @@ def two_blobs(n: int = 200, *, distance: float = 3.0, seed: int = 0) -> tuple[np
     points belong to each class. Returns ``x`` of shape ``(n, 2)`` and ``y`` of shape ``(n,)``
     (float64, values 0.0 and 1.0).
     """
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 2:
-        raise ValueError(f"two_blobs(): n must be an int of at least 2, got {n!r}")
-    if not distance >= 0:
-        raise ValueError(f"two_blobs(): distance must be non-negative, got {distance!r}")
+    n = integer("two_blobs(): n", n, minimum=2)
+    distance = number("two_blobs(): distance", distance, minimum=0)
     rng = np.random.default_rng(seed)
     y = (np.arange(n) % 2).astype(np.float64)
     x = rng.normal(size=(n, 2))

@@ -17,13 +17,15 @@ from types import TracebackType
 import torch
 from torch import nn
 
+from ..validation import integer
+
 Scheme = Callable[[float, int, int, int], float]
 
 
 def tiny_problem(n_batches: int = 3, batch_size: int = 5) -> tuple[nn.Module, list[tuple[torch.Tensor, torch.Tensor]]]:
     """A ``Linear(4, 3)`` with fixed weights and ``n_batches`` fixed batches of (x, labels)."""
-    if n_batches < 1 or batch_size < 1:
-        raise ValueError(f"tiny_problem(): n_batches and batch_size must be positive, got {n_batches}, {batch_size}")
+    n_batches = integer("tiny_problem(): n_batches", n_batches, minimum=1)
+    batch_size = integer("tiny_problem(): batch_size", batch_size, minimum=1)
     model = nn.Linear(4, 3)
     with torch.no_grad():
         model.weight.copy_(torch.linspace(-0.5, 0.6, 12).view(3, 4))

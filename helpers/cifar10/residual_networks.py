@@ -32,6 +32,7 @@ from torch import nn
 
 from ..checks import check_true, passed
 from ..plotting import PALETTE
+from ..validation import integers
 
 
 def param_count(model: nn.Module) -> int:
@@ -77,8 +78,7 @@ def fill_deterministic(model: nn.Module) -> nn.Module:
 
 def pattern_input(*shape: int) -> torch.Tensor:
     """A fixed float32 input of ``shape`` with values in [-1, 1] (no random generator involved)."""
-    if not shape or any(isinstance(s, bool) or not isinstance(s, int) or s < 1 for s in shape):
-        raise ValueError(f"pattern_input(): give positive int sizes, got {shape}")
+    shape = integers("pattern_input(): shape", shape, minimum=1, min_length=1)
     count = math.prod(shape)
     return (_wave(count, 0.5) / math.sqrt(2.0)).to(torch.float32).view(*shape)
 

@@ -14,6 +14,8 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
+from ..validation import integer, integers
+
 
 class SmallCNN(nn.Sequential):
     """``[conv3x3 -> BN -> ReLU -> maxpool2]`` per width, global average pool, linear layer.
@@ -24,11 +26,8 @@ class SmallCNN(nn.Sequential):
     """
 
     def __init__(self, widths: Sequence[int] = (16, 32, 64), num_classes: int = 10) -> None:
-        widths = tuple(widths)
-        if not widths or any(isinstance(w, bool) or not isinstance(w, int) or w < 1 for w in widths):
-            raise ValueError(f"SmallCNN: widths must be positive ints, got {widths!r}")
-        if isinstance(num_classes, bool) or not isinstance(num_classes, int) or num_classes < 2:
-            raise ValueError(f"SmallCNN: num_classes must be an int >= 2, got {num_classes!r}")
+        widths = integers("SmallCNN: widths", tuple(widths), minimum=1, min_length=1)
+        num_classes = integer("SmallCNN: num_classes", num_classes, minimum=2)
         layers: list[nn.Module] = []
         channels = 3
         for width in widths:

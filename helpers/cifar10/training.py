@@ -17,6 +17,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from ..progress import progress
+from ..validation import integer, number, tensor
 from .runs import History
 
 Batches = Callable[..., Iterable[tuple[torch.Tensor, torch.Tensor]]]
@@ -24,11 +25,9 @@ Batches = Callable[..., Iterable[tuple[torch.Tensor, torch.Tensor]]]
 
 
 def _check_data(name: str, images: object, labels: object) -> None:
-    if not isinstance(images, torch.Tensor) or images.ndim != 4:
-        shape = tuple(images.shape) if isinstance(images, torch.Tensor) else type(images).__name__
-        raise ValueError(f"{name}: images must be a tensor (N, C, H, W), got {shape}")
-    if not isinstance(labels, torch.Tensor) or labels.shape != (len(images),):
-        raise ValueError(f"{name}: labels must be a tensor of shape ({len(images)},)")
+    count = len(tensor(f"{name}: images", images, ndim=4, axes="(N, C, H, W)"))
+    if tensor(f"{name}: labels", labels).shape != (count,):
+        raise ValueError(f"{name}: labels must be a tensor of shape ({count},), got {tuple(labels.shape)}")
 
 
 def evaluate(model: nn.Module, images: torch.Tensor, labels: torch.Tensor, *,
@@ -67,11 +66,9 @@ def fit(model: nn.Module, train: tuple[torch.Tensor, torch.Tensor], val: tuple[t
     """
     _check_data("fit(): train", *train)
     _check_data("fit(): val", *val)
-    for name, value in (("epochs", epochs), ("batch_size", batch_size)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"fit(): {name} must be a positive int, got {value!r}")
-    if not lr > 0:
-        raise ValueError(f"fit(): lr must be positive, got {lr!r}")
+    integer("fit(): epochs", epochs, minimum=1)
+    integer("fit(): batch_size", batch_size, minimum=1)
+    number("fit(): lr", lr, positive=True)
     images, labels = train
     steps_per_epoch = len(images) // min(batch_size, len(images))
     total = epochs * steps_per_epoch

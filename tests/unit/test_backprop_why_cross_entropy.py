@@ -25,9 +25,9 @@ def test_two_blobs_is_balanced_and_deterministic() -> None:
 
 
 def test_two_blobs_bad_input() -> None:
-    with pytest.raises(ValueError, match="n must be an int of at least 2"):
+    with pytest.raises(ValueError, match=r"two_blobs\(\): n must be at least 2, got 1"):
         why_cross_entropy.two_blobs(1)
-    with pytest.raises(ValueError, match="distance must be non-negative"):
+    with pytest.raises(ValueError, match=r"two_blobs\(\): distance must be at least 0, got -1.0"):
         why_cross_entropy.two_blobs(10, distance=-1.0)
 
 

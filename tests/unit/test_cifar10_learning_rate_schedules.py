@@ -17,7 +17,7 @@ def test_tiny_problem_is_fixed() -> None:
     for (x, y), (x2, y2) in zip(batches, again):
         torch.testing.assert_close(x, x2)
         assert torch.equal(y, y2) and int(y.max()) < 3
-    with pytest.raises(ValueError, match="must be positive"):
+    with pytest.raises(ValueError, match=r"tiny_problem\(\): n_batches must be at least 1, got 0"):
         lrs.tiny_problem(0)
 
 

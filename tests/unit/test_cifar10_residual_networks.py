@@ -38,7 +38,7 @@ def test_pattern_input_and_summarise() -> None:
     numbers = rn.summarise(x)
     assert numbers.shape == (3 + 3 + 5,)
     assert numbers[0] == pytest.approx(float(x[:, 0].mean()))
-    with pytest.raises(ValueError, match="positive int sizes"):
+    with pytest.raises(ValueError, match=r"pattern_input\(\): shape\[1\] must be at least 1, got 0"):
         rn.pattern_input(2, 0)
     with pytest.raises(AssertionError, match=r"\(N, C, H, W\)"):
         rn.summarise(torch.zeros(2, 3))

@@ -26,7 +26,7 @@ def test_small_cnn_shapes_and_layout() -> None:
     assert model(torch.randn(2, 3, 32, 32)).shape == (2, 4)
     assert model(torch.randn(2, 3, 16, 16)).shape == (2, 4)
     assert model[0].weight.is_contiguous(memory_format=torch.channels_last)
-    with pytest.raises(ValueError, match="widths must be positive ints"):
+    with pytest.raises(ValueError, match=r"SmallCNN: widths\[1\] must be at least 1, got 0"):
         SmallCNN((4, 0))
     with pytest.raises(ValueError, match="num_classes"):
         SmallCNN(num_classes=1)
@@ -72,9 +72,9 @@ def test_fit_learns_records_and_falls_to_zero() -> None:
 
 def test_fit_rejects_bad_settings() -> None:
     model, (x, y) = SmallCNN((4,), num_classes=4), data()
-    with pytest.raises(ValueError, match="epochs must be a positive int"):
+    with pytest.raises(ValueError, match=r"fit\(\): epochs must be at least 1, got 0"):
         fit(model, (x, y), (x, y), batches=plain_batches, epochs=0, batch_size=8, lr=0.1)
-    with pytest.raises(ValueError, match="lr must be positive"):
+    with pytest.raises(ValueError, match=r"fit\(\): lr must be positive, got 0.0"):
         fit(model, (x, y), (x, y), batches=plain_batches, epochs=1, batch_size=8, lr=0.0)
     with pytest.raises(ValueError, match="gave no batch"):
         fit(model, (x, y), (x, y), batches=lambda *args: iter(()), epochs=1, batch_size=8, lr=0.1)

@@ -56,7 +56,7 @@ def test_none_means_everything(offline: Path) -> None:
     ("kwargs", "error", "pattern"),
     [
         ({"n_train": 13}, ValueError, r"n_train=13 but the source holds 12 images; use 1..12"),
-        ({"n_test": 0}, ValueError, "n_test=0"),
+        ({"n_test": 0}, ValueError, "n_test must be at least 1, got 0"),
         ({"n_train": 2.5}, TypeError, "n_train must be an int or None, got float"),
         ({"n_train": True}, TypeError, "n_train must be an int"),
     ],
