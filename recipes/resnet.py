@@ -16,23 +16,16 @@ this copy serves the recipe and the benchmarks, and is not installed with ``help
 
 from __future__ import annotations
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
+
+from helpers.validation import integer, one_of
 
 CIFAR_WIDTHS: tuple[int, int, int] = (16, 32, 64)
 """Channels of the three stages of the CIFAR ResNet family."""
 RESNET18_WIDTHS: tuple[int, int, int, int] = (64, 128, 256, 512)
 """Channels of the four stages of ResNet18."""
-
-
-def _check_int(name: str, value: object, low: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < low:
-        raise ValueError(f"{name} must be at least {low}, got {value}")
-    return int(value)
 
 
 class ZeroPadShortcut(nn.Module):
@@ -65,10 +58,8 @@ class BasicBlock(nn.Module):
     def __init__(self, in_channels: int, out_channels: int, stride: int = 1,
                  shortcut: str = "B") -> None:
         super().__init__()
-        if stride not in (1, 2):
-            raise ValueError(f"BasicBlock: stride must be 1 or 2, got {stride!r}")
-        if shortcut not in ("A", "B"):
-            raise ValueError(f"BasicBlock: shortcut must be 'A' or 'B', got {shortcut!r}")
+        one_of("BasicBlock: stride", stride, (1, 2))
+        one_of("BasicBlock: shortcut", shortcut, ("A", "B"))
         self.conv1 = nn.Conv2d(in_channels, out_channels, 3, stride=stride, padding=1, bias=False)
         self.bn1 = nn.BatchNorm2d(out_channels)
         self.conv2 = nn.Conv2d(out_channels, out_channels, 3, stride=1, padding=1, bias=False)
@@ -130,7 +121,7 @@ class ResNet(nn.Module):
 
 def cifar_resnet(n: int, num_classes: int = 10) -> ResNet:
     """The CIFAR ResNet with ``6n + 2`` layers (ResNet-20 for ``n = 3``)."""
-    n = _check_int("cifar_resnet(): n", n, 1)
+    n = integer("cifar_resnet(): n", n, minimum=1)
     return ResNet(CIFAR_WIDTHS, (n, n, n), shortcut="A", num_classes=num_classes)
 
 

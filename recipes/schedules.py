@@ -20,43 +20,17 @@ import math
 import numpy as np
 import torch
 
-
-def _check_positive(name: str, value: object, *, allow_zero: bool = False) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name} must be a number, got {type(value).__name__}")
-    value = float(value)
-    if not math.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
-        expected = "non-negative" if allow_zero else "positive"
-        raise ValueError(f"{name} must be a finite {expected} number, got {value!r}")
-    return value
-
-
-def _check_fraction(name: str, value: object) -> float:
-    value = _check_positive(name, value, allow_zero=True)
-    if value > 1:
-        raise ValueError(f"{name} must lie in [0, 1], got {value!r}")
-    return value
+from helpers.validation import integer, number, one_of
 
 
 class Schedule:
     """Base class: ``schedule(t)`` is the learning rate at step ``t``."""
 
     def __init__(self, total_steps: int) -> None:
-        if isinstance(total_steps, bool) or not isinstance(total_steps, (int, np.integer)):
-            raise TypeError(f"total_steps must be an int, got {type(total_steps).__name__}")
-        if total_steps < 1:
-            raise ValueError(f"total_steps must be at least 1, got {total_steps}")
-        self.total_steps = int(total_steps)
-
-    def _check_step(self, step: object) -> int:
-        if isinstance(step, bool) or not isinstance(step, (int, np.integer)):
-            raise TypeError(f"step must be an int, got {type(step).__name__}")
-        if not 0 <= step < self.total_steps:
-            raise ValueError(f"step must lie in 0..{self.total_steps - 1}, got {step}")
-        return int(step)
+        self.total_steps = integer("total_steps", total_steps, minimum=1)
 
     def __call__(self, step: int) -> float:
-        return self._value(self._check_step(step))
+        return self._value(integer("step", step, minimum=0, maximum=self.total_steps - 1))
 
     def _value(self, step: int) -> float:
         raise NotImplementedError
@@ -75,7 +49,7 @@ class Constant(Schedule):
 
     def __init__(self, lr: float, total_steps: int) -> None:
         super().__init__(total_steps)
-        self.lr = _check_positive("lr", lr)
+        self.lr = number("lr", lr, positive=True)
 
     def _value(self, step: int) -> float:
         return self.lr
@@ -86,16 +60,14 @@ class Annealed(Schedule):
 
     def __init__(self, lr: float, decay: float, total_steps: int) -> None:
         super().__init__(total_steps)
-        self.lr = _check_positive("lr", lr)
-        self.decay = _check_positive("decay", decay)
-        if self.decay > 1:
-            raise ValueError(f"decay must lie in (0, 1] for an annealed schedule, got {decay!r}")
+        self.lr = number("lr", lr, positive=True)
+        self.decay = number("decay", decay, positive=True, maximum=1)
 
     @classmethod
     def reaching(cls, lr: float, final_lr: float, total_steps: int) -> "Annealed":
         """The annealed schedule that decays from ``lr`` to ``final_lr`` at the last step."""
-        lr = _check_positive("lr", lr)
-        final_lr = _check_positive("final_lr", final_lr)
+        lr = number("lr", lr, positive=True)
+        final_lr = number("final_lr", final_lr, positive=True)
         if final_lr > lr:
             raise ValueError(f"final_lr ({final_lr}) must not exceed lr ({lr})")
         steps = max(int(total_steps) - 1, 1)
@@ -116,13 +88,11 @@ class WarmupDecay(Schedule):
     def __init__(self, peak: float, total_steps: int, *, warmup: float = 0.2,
                  start: float = 0.1, end: float = 0.0, shape: str = "linear") -> None:
         super().__init__(total_steps)
-        self.peak = _check_positive("peak", peak)
-        self.warmup = _check_fraction("warmup", warmup)
-        self.start = _check_fraction("start", start)
-        self.end = _check_fraction("end", end)
-        if shape not in ("linear", "cosine"):
-            raise ValueError(f"shape must be 'linear' or 'cosine', got {shape!r}")
-        self.shape = shape
+        self.peak = number("peak", peak, positive=True)
+        self.warmup = number("warmup", warmup, minimum=0, maximum=1)
+        self.start = number("start", start, minimum=0, maximum=1)
+        self.end = number("end", end, minimum=0, maximum=1)
+        self.shape = one_of("shape", shape, ("linear", "cosine"))
 
     @property
     def peak_step(self) -> int:
@@ -159,7 +129,7 @@ def make_schedule(name: str, lr: float, total_steps: int, **options: float | str
             )
         if "decay" in options:
             return Annealed(lr, float(options["decay"]), total_steps)
-        final = _check_fraction("final", options.get("final", 0.1))
+        final = number("final", options.get("final", 0.1), minimum=0, maximum=1)
         return Annealed.reaching(lr, lr * final, total_steps)
     if name == "warmup":
         return WarmupDecay(lr, total_steps, **options)  # type: ignore[arg-type]
@@ -170,6 +140,6 @@ def make_schedule(name: str, lr: float, total_steps: int, **options: float | str
 
 def apply_lr(optimizer: torch.optim.Optimizer, lr: float) -> None:
     """Set the learning rate of every parameter group of ``optimizer``."""
-    lr = _check_positive("lr", lr, allow_zero=True)
+    lr = number("lr", lr, minimum=0)
     for group in optimizer.param_groups:
         group["lr"] = lr

@@ -78,8 +78,8 @@ def test_build_model_names() -> None:
         (lambda: resnet.cifar_resnet(1.5), TypeError, "n must be an int"),
         (lambda: resnet.build_model("resnet21"), ValueError, "unknown model 'resnet21'"),
         (lambda: resnet.build_model(18), TypeError, "name must be a string"),
-        (lambda: resnet.BasicBlock(4, 4, stride=3), ValueError, "stride must be 1 or 2"),
-        (lambda: resnet.BasicBlock(4, 8, shortcut="C"), ValueError, "shortcut must be 'A' or 'B'"),
+        (lambda: resnet.BasicBlock(4, 4, stride=3), ValueError, r"BasicBlock: stride must be one of \[1, 2\], got 3"),
+        (lambda: resnet.BasicBlock(4, 8, shortcut="C"), ValueError, r"BasicBlock: shortcut must be one of \['A', 'B'\], got 'C'"),
         (lambda: resnet.cifar_resnet(1)(torch.randn(2, 1, 32, 32)), ValueError, r"\(N, 3, H, W\)"),
     ],
 )
