@@ -14,6 +14,7 @@ import torch
 import torch.nn.functional as F
 
 from helpers.data import MEAN, STD, Cifar10
+from helpers.validation import integer, one_of, tensor
 
 
 def to_device_images(images: np.ndarray, device: str | torch.device = "cpu",
@@ -50,11 +51,7 @@ def prepare(data: Cifar10, device: str | torch.device = "cpu", dtype: torch.dtyp
 
 def check_images(name: str, images: object) -> torch.Tensor:
     """``images`` if it is a tensor ``(N, C, H, W)``; otherwise an error that names ``name``."""
-    if not isinstance(images, torch.Tensor):
-        raise TypeError(f"{name}: images must be a torch.Tensor, got {type(images).__name__}")
-    if images.ndim != 4:
-        raise ValueError(f"{name}: images must have shape (N, C, H, W), got {tuple(images.shape)}")
-    return images
+    return tensor(f"{name}: images", images, ndim=4, axes="(N, C, H, W)")
 
 
 def _layout(images: torch.Tensor) -> torch.memory_format:
@@ -71,15 +68,13 @@ def crop_flip(images: torch.Tensor, pad: int, tops: torch.Tensor, lefts: torch.T
     """
     images = check_images("crop_flip()", images)
     n, c, h, w = images.shape
-    if isinstance(pad, bool) or not isinstance(pad, int) or pad < 0:
-        raise ValueError(f"crop_flip(): pad must be a non-negative int, got {pad!r}")
-    if mode not in ("reflect", "constant", "replicate"):
-        raise ValueError(f"crop_flip(): mode must be 'reflect', 'constant' or 'replicate', got {mode!r}")
+    pad = integer("crop_flip(): pad", pad, minimum=0)
+    one_of("crop_flip(): mode", mode, ("reflect", "constant", "replicate"))
     if mode == "reflect" and pad >= min(h, w):
         raise ValueError(f"crop_flip(): reflect padding needs pad < image size, got pad={pad}")
     for name, t in (("tops", tops), ("lefts", lefts), ("flips", flips)):
-        if not isinstance(t, torch.Tensor) or t.shape != (n,):
-            raise ValueError(f"crop_flip(): {name} must be a tensor of shape ({n},)")
+        if tensor(f"crop_flip(): {name}", t).shape != (n,):
+            raise ValueError(f"crop_flip(): {name} must be a tensor of shape ({n},), got {tuple(t.shape)}")
     if int(tops.min()) < 0 or int(tops.max()) > 2 * pad or int(lefts.min()) < 0 or int(lefts.max()) > 2 * pad:
         raise ValueError(f"crop_flip(): tops and lefts must lie in 0..{2 * pad} for pad={pad}")
     layout = _layout(images)
