@@ -10,6 +10,8 @@ from cycler import cycler
 from matplotlib.axes import Axes
 from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
+from .validation import integer, one_of
+
 # Okabe & Ito (2008): distinguishable under the common forms of colour blindness.
 PALETTE: tuple[str, ...] = (
     "#0072B2",  # blue
@@ -67,8 +69,7 @@ def label(
     for name, value in (("title", title), ("xlabel", xlabel), ("ylabel", ylabel)):
         if not isinstance(value, str) or not value.strip():
             raise ValueError(f"label(): {name} must be a non-empty string, got {value!r}")
-    if legend not in (True, False, "auto"):
-        raise ValueError(f"label(): legend must be True, False or 'auto', got {legend!r}")
+    one_of("label(): legend", legend, (True, False, "auto"))
     ax.set_title(title)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
@@ -82,8 +83,7 @@ def label(
 
 def colors(n: int) -> Sequence[str]:
     """``n`` distinguishable colours from the book's palette (cycled if ``n`` is large)."""
-    if not isinstance(n, int) or n < 1:
-        raise ValueError(f"colors(): n must be a positive int, got {n!r}")
+    n = integer("colors(): n", n, minimum=1)
     base = CLASS_COLORS
     return [base[i % len(base)] for i in range(n)]
 
@@ -94,10 +94,8 @@ def log_axis(ax: Axes, axis: str = "y", numticks: int = 7) -> None:
     Matplotlib's default log ticks (minor ticks, scientific formatter) make a slider redraw
     several times slower.
     """
-    if axis not in ("x", "y"):
-        raise ValueError(f"log_axis(): axis must be 'x' or 'y', got {axis!r}")
-    if not isinstance(numticks, int) or numticks < 2:
-        raise ValueError(f"log_axis(): numticks must be an int >= 2, got {numticks!r}")
+    one_of("log_axis(): axis", axis, ("x", "y"))
+    numticks = integer("log_axis(): numticks", numticks, minimum=2)
     getattr(ax, f"set_{axis}scale")("log")
     target = ax.xaxis if axis == "x" else ax.yaxis
     target.set_major_locator(LogLocator(numticks=numticks))
