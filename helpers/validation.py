@@ -108,11 +108,11 @@ def integers(name: str, value: Any, *, minimum: int | None = None, min_length: i
     return tuple(integer(f"{name}[{i}]", item, minimum=minimum) for i, item in enumerate(items))
 
 
-def matrix_chain(name: str, value: Any, *, min_length: int = 1) -> list[np.ndarray]:
-    """A list of non-empty matrices (:func:`float_array`) that chain like the layers of a
-    network applied in order: each has as many columns as the one before has rows."""
+def matrix_chain(name: str, value: Any, *, min_length: int = 1, nonempty: bool = False) -> list[np.ndarray]:
+    """A list of matrices (:func:`float_array`, none empty if ``nonempty``) that chain like the
+    layers of a network applied in order: each has as many columns as the one before has rows."""
     items = sequence(name, value, min_length=min_length, of="matrices")
-    mats = [float_array(f"{name}[{i}]", item, ndim=2, nonempty=True) for i, item in enumerate(items)]
+    mats = [float_array(f"{name}[{i}]", item, ndim=2, nonempty=nonempty) for i, item in enumerate(items)]
     for i in range(1, len(mats)):
         if mats[i].shape[1] != mats[i - 1].shape[0]:
             raise ValueError(f"{name}[{i}] has {mats[i].shape[1]} columns but {name}[{i - 1}] has "

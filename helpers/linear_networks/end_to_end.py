@@ -41,7 +41,7 @@ def check_data(X: Any, Y: Any) -> tuple[np.ndarray, np.ndarray]:
 
 def product(layers: Sequence[Any]) -> np.ndarray:
     """The end-to-end matrix ``W_L ... W_1`` of ``layers = [W_1, ..., W_L]``."""
-    mats = matrix_chain("layers", layers)
+    mats = matrix_chain("layers", layers, nonempty=True)
     result = mats[0]
     for w in mats[1:]:
         result = w @ result

@@ -25,7 +25,7 @@ def check_layer_gradients(name: str, grads: Any, layers: Sequence[Any], X: Any, 
                           tol: float = 1e-6, quiet: bool = False) -> None:
     """Assert ``grads`` is the list of gradients of the training loss with respect to every
     layer of ``layers``, each matching finite differences to a relative ``tol``."""
-    mats = matrix_chain("layers", list(layers))
+    mats = matrix_chain("layers", list(layers), nonempty=True)
     x, y = check_data(X, Y)
     check_true(isinstance(grads, (list, tuple)), f"{name} should be a list of {len(mats)} matrices, "
                                                  f"got {type(grads).__name__}")
@@ -48,7 +48,7 @@ def check_critical_point(name: str, layers: Sequence[Any], X: Any, Y: Any, *, to
                          quiet: bool = False) -> None:
     """Assert every gradient of the training loss at ``layers`` vanishes (by finite
     differences), relative to the size ``max|Y^T X|`` of the gradient at zero layers."""
-    mats = matrix_chain("layers", list(layers))
+    mats = matrix_chain("layers", list(layers), nonempty=True)
     x, y = check_data(X, Y)
     scale = max(float(np.abs(y.T @ x).max()), 1e-12)
     for i in range(len(mats)):

@@ -101,8 +101,9 @@ def test_integers() -> None:
 
 
 def test_matrix_chain() -> None:
-    mats = v.matrix_chain("layers", [torch.ones(3, 2), [[1.0, 2.0, 3.0]]])
+    mats = v.matrix_chain("layers", [torch.ones(3, 2), [[1.0, 2.0, 3.0]]], nonempty=True)
     assert [m.shape for m in mats] == [(3, 2), (1, 3)] and mats[0].dtype == np.float64
+    assert [m.shape for m in v.matrix_chain("weights", [np.ones((0, 3)), np.ones((1, 0))])] == [(0, 3), (1, 0)]
     with pytest.raises(TypeError, match="layers must be a non-empty list of matrices, got ndarray"):
         v.matrix_chain("layers", np.ones((2, 2)))
     with pytest.raises(TypeError, match="layers must be a non-empty list of matrices, got an empty list"):
@@ -112,7 +113,7 @@ def test_matrix_chain() -> None:
     with pytest.raises(ValueError, match=r"layers\[0\] must be a 2-D array, got shape \(3,\)"):
         v.matrix_chain("layers", [np.ones(3)])
     with pytest.raises(ValueError, match=r"layers\[0\] must not be empty"):
-        v.matrix_chain("layers", [np.ones((0, 2))])
+        v.matrix_chain("layers", [np.ones((0, 2))], nonempty=True)
     with pytest.raises(ValueError, match=r"layers\[1\] must be finite"):
         v.matrix_chain("layers", [np.ones((2, 2)), np.full((1, 2), np.nan)])
     with pytest.raises(ValueError, match=r"layers\[1\] has 4 columns but layers\[0\] has 3 rows: "
