@@ -11,7 +11,7 @@ from __future__ import annotations
 import torch
 
 from benchmarks.common import Row
-from helpers.cifar10.runs import History
+from helpers.runs import History
 
 FULL_TRAIN = 50_000
 GROUP = "GPU time to accuracy"

@@ -8,7 +8,7 @@ It keeps the whole data set on the device and augments it there in batches
 (:mod:`recipes.augment`: random reflect-padded crops, flips, cutout), trains in mixed
 precision (bf16 or fp16 autocast) with channels-last tensors and a warm-up/decay
 schedule (:mod:`recipes.schedules`), and writes the learning curves and timings to a JSON
-file that the chapter plots (:func:`helpers.cifar10.runs.load_history`). The defaults are
+file that the chapter plots (:func:`helpers.runs.load_history`). The defaults are
 the recipe described in ``chapters/05_cifar10/04_learning_rate_schedules``; ``--help``
 lists every option. The same code runs on a CPU with small settings (the unit tests).
 """
@@ -29,9 +29,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from helpers.cifar10.runs import History
 from helpers.data import load_cifar10
 from helpers.progress import progress
+from helpers.runs import History
 
 from .augment import check_images, cutout, prepare, random_crop_flip
 from .resnet import build_model, param_count

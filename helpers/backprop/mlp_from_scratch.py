@@ -6,7 +6,6 @@ module holds the rest:
 
 - :func:`minibatches`: shuffled index batches for one epoch;
 - :func:`random_crops`: the random offsets and flips of a crop-and-flip augmentation;
-- :class:`History` and :func:`plot_history`: the training curves;
 - :func:`mosaic`: normalised images tiled into one picture;
 - checks that compare the student's code with torch on small fixed inputs:
   :func:`check_backward` (a layer's messages against autograd and finite
@@ -15,23 +14,21 @@ module holds the rest:
   :func:`check_crop_and_flip` (against torchvision's ``RandomCrop`` and
   ``RandomHorizontalFlip`` on the same random draws); :func:`check_in_range` states
   what a training run is expected to reach.
+
+A run's record and its training curves are the book's :mod:`helpers.runs`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 import torch
 import torch.nn.functional as F
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
 
 from ..checks import check_array, check_gradient, check_true, passed
 from ..data import MEAN, STD
-from ..plotting import PALETTE, label
 
 
 def _check_positive_int(name: str, value: object) -> int:
@@ -78,49 +75,6 @@ def _check_images(images: object) -> torch.Tensor:
     if images.ndim != 4:
         raise ValueError(f"images must have shape (N, C, H, W), got {tuple(images.shape)}")
     return images
-
-
-@dataclass
-class History:
-    """Per-epoch training loss and accuracies of one training run."""
-
-    loss: list[float] = field(default_factory=list)
-    train_accuracy: list[float] = field(default_factory=list)
-    val_accuracy: list[float] = field(default_factory=list)
-
-    def append(self, loss: float, train_accuracy: float, val_accuracy: float) -> None:
-        """Record one epoch (accuracies are fractions in [0, 1])."""
-        for name, value in (("train_accuracy", train_accuracy), ("val_accuracy", val_accuracy)):
-            if not 0.0 <= float(value) <= 1.0:
-                raise ValueError(f"{name} must be a fraction in [0, 1], got {value!r}")
-        self.loss.append(float(loss))
-        self.train_accuracy.append(float(train_accuracy))
-        self.val_accuracy.append(float(val_accuracy))
-
-    @property
-    def gap(self) -> float:
-        """Final training accuracy minus final validation accuracy."""
-        if not self.loss:
-            raise ValueError("History is empty: no epoch recorded yet")
-        return self.train_accuracy[-1] - self.val_accuracy[-1]
-
-
-def plot_history(fig: Figure, histories: Mapping[str, History]) -> None:
-    """Two panels: the training loss, and training (solid) and validation (dashed) accuracy."""
-    if not histories or not all(isinstance(h, History) and h.loss for h in histories.values()):
-        raise ValueError("plot_history(): give a non-empty mapping of name -> History with recorded epochs")
-    loss_ax, acc_ax = fig.subplots(1, 2)
-    for k, (name, history) in enumerate(histories.items()):
-        color = PALETTE[k % len(PALETTE)]
-        epochs = np.arange(1, len(history.loss) + 1)
-        loss_ax.plot(epochs, history.loss, color=color, label=name)
-        acc_ax.plot(epochs, history.train_accuracy, color=color, label=f"{name}: training")
-        acc_ax.plot(epochs, history.val_accuracy, "--", color=color, label=f"{name}: validation")
-    for ax in (loss_ax, acc_ax):
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    label(loss_ax, title="Training loss (mean over each epoch)", xlabel="epoch", ylabel="cross-entropy")
-    acc_ax.set_ylim(0, 1)
-    label(acc_ax, title="Accuracy", xlabel="epoch", ylabel="fraction correct")
 
 
 def to_display(images: torch.Tensor) -> np.ndarray:
@@ -203,6 +157,17 @@ def check_backward(name: str, layer: Any, x: torch.Tensor, grad_output: torch.Te
             check_gradient(f"{name}: {what}", _probe(layer, place, x, grad_output), point.numpy(), value)
 
 
+def _check_like_twin(name: str, mine: Sequence[Any], theirs: Sequence[torch.Tensor], what: str, *,
+                     rtol: float) -> None:
+    """Assert the student's tensors equal the ``torch.nn`` twin's, one by one; ``what`` names the
+    k-th (``{k}``, and ``{shape}`` its shape) in a failure."""
+    check_true(len(mine) == len(theirs),
+               f"{name}: {len(mine)} parameters, but the torch.nn network has {len(theirs)}")
+    for k, (tensor, ref) in enumerate(zip(mine, theirs)):
+        check_array(f"{name}: {what.format(k=k, shape=tuple(ref.shape))}", tensor, ref, rtol=rtol, atol=1e-13,
+                    quiet=True)
+
+
 def check_gradients_like_torch(name: str, parameters: Sequence[torch.Tensor], dx: Any,
                                twin: torch.nn.Module, x: torch.Tensor, target: torch.Tensor, *,
                                rtol: float = 1e-10) -> None:
@@ -215,11 +180,8 @@ def check_gradients_like_torch(name: str, parameters: Sequence[torch.Tensor], dx
     twin.zero_grad()
     F.cross_entropy(twin(x), target).backward()
     theirs = list(twin.parameters())
-    check_true(len(parameters) == len(theirs),
-               f"{name}: {len(parameters)} parameters, but the torch.nn network has {len(theirs)}")
-    for k, (mine, ref) in enumerate(zip(parameters, theirs)):
-        check_array(f"{name}: gradient of parameter {k} {tuple(ref.shape)}", getattr(mine, "grad", None),
-                    ref.grad, rtol=rtol, atol=1e-13, quiet=True)
+    _check_like_twin(name, [getattr(p, "grad", None) for p in parameters], [p.grad for p in theirs],
+                     "gradient of parameter {k} {shape}", rtol=rtol)
     check_array(f"{name}: dL/dx, the message that reaches the input", dx, x.grad, rtol=rtol, atol=1e-13,
                 quiet=True)
     passed(f"{name}: all {len(theirs)} parameter gradients and dL/dx equal torch autograd's.")
@@ -243,11 +205,8 @@ def check_sgd_like_torch(name: str, parameters: Sequence[torch.Tensor], twin: to
         F.cross_entropy(twin(images.flatten(1)), target[index]).backward()
         optimizer.step()
     theirs = list(twin.parameters())
-    check_true(len(parameters) == len(theirs),
-               f"{name}: {len(parameters)} parameters, but the torch.nn network has {len(theirs)}")
-    for k, (mine, ref) in enumerate(zip(parameters, theirs)):
-        check_array(f"{name}: parameter {k} {tuple(ref.shape)} after one epoch", mine, ref.detach(),
-                    rtol=rtol, atol=1e-13, quiet=True)
+    _check_like_twin(name, parameters, [p.detach() for p in theirs], "parameter {k} {shape} after one epoch",
+                     rtol=rtol)
     passed(f"{name}: after one epoch all {len(theirs)} parameters equal torch.optim.SGD's.")
 
 

@@ -1,20 +1,15 @@
-"""helpers.backprop.mlp_from_scratch: batches, crop draws, curves, mosaics, and the checks
+"""helpers.backprop.mlp_from_scratch: batches, crop draws, mosaics, and the checks
 of the MLP notebook (each must pass a right answer and fail a wrong one)."""
 
 from __future__ import annotations
 
 import copy
 
-import matplotlib
-
-matplotlib.use("Agg")
-
 import numpy as np
 import pytest
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from matplotlib.figure import Figure
 from torchvision.transforms import functional as TF
 
 from helpers.backprop import mlp_from_scratch as mlp
@@ -50,30 +45,6 @@ def test_random_crops_are_reproducible_and_cover_the_offsets() -> None:
         mlp.random_crops(5, -1)
     with pytest.raises(ValueError, match="n must be positive"):
         mlp.random_crops(0, 2)
-
-
-def test_history_records_and_reports_the_gap() -> None:
-    history = mlp.History()
-    with pytest.raises(ValueError, match="no epoch recorded"):
-        history.gap
-    history.append(1.5, 0.6, 0.4)
-    history.append(1.0, 0.9, 0.5)
-    assert history.loss == [1.5, 1.0] and history.gap == pytest.approx(0.4)
-    with pytest.raises(ValueError, match="val_accuracy must be a fraction"):
-        history.append(1.0, 0.9, 55.0)
-
-
-def test_plot_history_draws_two_labelled_panels() -> None:
-    history = mlp.History()
-    history.append(2.0, 0.3, 0.3)
-    history.append(1.0, 0.6, 0.4)
-    fig = Figure()
-    mlp.plot_history(fig, {"run": history})
-    loss_ax, acc_ax = fig.axes
-    assert loss_ax.get_ylabel() == "cross-entropy" and acc_ax.get_legend() is not None
-    assert len(acc_ax.lines) == 2
-    with pytest.raises(ValueError, match="non-empty mapping"):
-        mlp.plot_history(Figure(), {"empty": mlp.History()})
 
 
 def test_mosaic_tiles_and_undoes_the_normalisation() -> None:
@@ -139,6 +110,10 @@ def test_check_gradients_like_torch() -> None:
         mlp.check_gradients_like_torch("net", list(mine.parameters()), 2 * leaf.grad, twin, x, y)
     with pytest.raises(AssertionError, match="3 parameters, but the torch.nn network has 4"):
         mlp.check_gradients_like_torch("net", list(mine.parameters())[:3], leaf.grad, twin, x, y)
+    with torch.no_grad():
+        mine[2].bias.grad *= 2
+    with pytest.raises(AssertionError, match=r"net: gradient of parameter 3 \(3,\) is wrong"):
+        mlp.check_gradients_like_torch("net", list(mine.parameters()), leaf.grad, twin, x, y)
 
 
 def test_check_sgd_like_torch() -> None:
@@ -158,7 +133,7 @@ def test_check_sgd_like_torch() -> None:
         if passes:
             check()
         else:
-            with pytest.raises(AssertionError, match="after one epoch"):
+            with pytest.raises(AssertionError, match=r"epoch: parameter 0 \(5, 4\) after one epoch"):
                 check()
 
 

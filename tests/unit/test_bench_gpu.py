@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from benchmarks.bench_gpu import rows_for, steady_images_per_second
-from helpers.cifar10.runs import History
+from helpers.runs import History
 
 
 def run_of(n_train: int, epochs: int, seconds_per_epoch: list[float]) -> History:

@@ -10,7 +10,7 @@ import torch
 from torch.optim.optimizer import register_optimizer_step_post_hook, register_optimizer_step_pre_hook
 
 from helpers import data
-from helpers.cifar10.runs import load_history
+from helpers.runs import load_history
 from recipes import augment as aug
 from recipes import cifar_train as ct
 from recipes.resnet import cifar_resnet
