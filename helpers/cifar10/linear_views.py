@@ -119,6 +119,17 @@ def positive_definite(matrix: np.ndarray) -> bool:
 
 
 # ----------------------------------------------------------------------------- checks
+def _pairs(name: str, values: Any, vectors: Any, d: int,
+           kinds: tuple[str, str]) -> tuple[np.ndarray, np.ndarray]:
+    """``values`` (k,) and their ``vectors`` (d, k) as float arrays, once those shapes are checked;
+    ``kinds`` names the two in a failure."""
+    values = np.asarray(values, dtype=float)
+    check_true(values.ndim == 1 and values.size >= 1,
+               f"{name}: the {kinds[0]} should be a 1-D array, got shape {values.shape}")
+    check_shape(f"{name}: the {kinds[1]}", vectors, (d, values.size))
+    return values, np.asarray(vectors, dtype=float)
+
+
 def check_eigenpairs(name: str, matrix: np.ndarray, values: Any, vectors: Any, *,
                      rtol: float = 1e-8) -> None:
     """Assert ``vectors`` are orthonormal eigenvectors of the symmetric ``matrix`` for ``values``,
@@ -128,13 +139,8 @@ def check_eigenpairs(name: str, matrix: np.ndarray, values: Any, vectors: Any, *
     the smallest of ``values``, which holds exactly when the Cholesky factorisation of
     ``values[-1] I`` minus it succeeds (far cheaper than a full eigendecomposition).
     """
-    d = len(matrix)
-    values = np.asarray(values, dtype=float)
-    check_true(values.ndim == 1 and values.size >= 1, f"{name}: the eigenvalues should be a 1-D array, "
-                                                      f"got shape {values.shape}")
-    k = values.size
-    check_shape(f"{name}: the eigenvectors", vectors, (d, k))
-    vectors = np.asarray(vectors, dtype=float)
+    values, vectors = _pairs(name, values, vectors, len(matrix), ("eigenvalues", "eigenvectors"))
+    d, k = vectors.shape
     check_true(bool(np.all(np.diff(values) <= 0)), f"{name}: the eigenvalues should come largest first, got {values}")
     check_array(f"{name}: V^T V", vectors.T @ vectors, np.eye(k), atol=1e-8, quiet=True)
     scale = max(float(values[0]), 1e-300)
@@ -209,13 +215,9 @@ def check_canonical_pairs(name: str, m: Moments, lam: float, correlations: Any, 
     error a solve with ``S_xx + lam I`` can make (``||S_xx||`` bounded by its largest column
     sum).
     """
-    d = len(m.sxx)
-    correlations = np.asarray(correlations, dtype=float)
-    check_true(correlations.ndim == 1 and correlations.size >= 1,
-               f"{name}: the correlations should be a 1-D array, got shape {correlations.shape}")
+    correlations, directions = _pairs(name, correlations, directions, len(m.sxx),
+                                      ("correlations", "directions A"))
     k = correlations.size
-    check_shape(f"{name}: the directions A", directions, (d, k))
-    directions = np.asarray(directions, dtype=float)
     if tol is None:
         if not lam > 0:
             raise ValueError("check_canonical_pairs(): give tol when lam is 0")

@@ -74,6 +74,10 @@ def test_check_eigenpairs_passes_the_top_pairs_and_fails_others() -> None:
         lv.check_eigenpairs("ascending", matrix, values[-3:], vectors[:, -3:])
     with pytest.raises(AssertionError, match="S v_j - s_j v_j"):
         lv.check_eigenpairs("not eigenvectors", matrix, values[::-1][:2], np.linalg.qr(rng.normal(size=(12, 2)))[0])
+    with pytest.raises(AssertionError, match=r"wrong: the eigenvalues should be a 1-D array, got shape \(1, 3\)"):
+        lv.check_eigenpairs("wrong", matrix, values[None, :3], vectors[:, :3])
+    with pytest.raises(AssertionError, match=r"wrong: the eigenvectors should have shape \(12, 3\)"):
+        lv.check_eigenpairs("wrong", matrix, values[::-1][:3], vectors[:, :2])
 
 
 def _orthogonal_iteration(multiply, d, k, *, extra, iterations):
@@ -121,6 +125,10 @@ def test_check_canonical_pairs() -> None:
         lv.check_canonical_pairs("other values", moments, lam, view.values * 0.9, view.directions)
     with pytest.raises(AssertionError, match="largest first"):
         lv.check_canonical_pairs("reversed", moments, lam, view.values[::-1], view.directions[:, ::-1])
+    with pytest.raises(AssertionError, match=r"scalar: the correlations should be a 1-D array, got shape \(\)"):
+        lv.check_canonical_pairs("scalar", moments, lam, view.values[0], view.directions)
+    with pytest.raises(AssertionError, match=r"short: the directions A should have shape \(10, 3\)"):
+        lv.check_canonical_pairs("short", moments, lam, view.values, view.directions[:5])
     with pytest.raises(ValueError, match="give tol when lam is 0"):
         lv.check_canonical_pairs("plain", moments, 0.0, view.values, view.directions)
 
