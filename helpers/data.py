@@ -17,10 +17,14 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .validation import optional_integer
+
+if TYPE_CHECKING:
+    import torch
 
 ENV_VAR = "DLBOOK_CIFAR10_NPZ"
 """Environment variable naming an offline ``.npz`` copy of CIFAR-10."""
@@ -180,11 +184,14 @@ def load_cifar10(
     return data
 
 
-def to_tensor(images: np.ndarray, *, normalize: bool = True) -> "torch.Tensor":  # noqa: F821
-    """``uint8`` images ``(N, 32, 32, 3)`` as a float32 tensor ``(N, 3, 32, 32)``.
+def to_tensor(images: np.ndarray, *, normalize: bool = True, device: str | torch.device = "cpu",
+              dtype: torch.dtype | None = None, channels_last: bool = False) -> torch.Tensor:
+    """``uint8`` images ``(N, 32, 32, 3)`` as a float tensor ``(N, 3, 32, 32)`` on ``device``.
 
     Values are scaled to [0, 1] and, if ``normalize``, standardised per channel with
-    :data:`MEAN` and :data:`STD`.
+    :data:`MEAN` and :data:`STD`, in float32, then cast to ``dtype`` if given. Only the
+    ``uint8`` bytes travel to ``device``; the conversion happens there. ``channels_last``
+    gives the tensor that memory layout.
     """
     import torch
 
@@ -195,9 +202,11 @@ def to_tensor(images: np.ndarray, *, normalize: bool = True) -> "torch.Tensor": 
         )
     if images.ndim != 4 or images.shape[-1] != 3:
         raise ValueError(f"to_tensor(): images must have shape (N, H, W, 3), got {images.shape}")
-    x = torch.from_numpy(images).permute(0, 3, 1, 2).float().div_(255.0)
+    x = torch.from_numpy(images).to(device).permute(0, 3, 1, 2).float().div_(255.0)
     if normalize:
-        mean = torch.tensor(MEAN).view(1, 3, 1, 1)
-        std = torch.tensor(STD).view(1, 3, 1, 1)
+        mean = torch.tensor(MEAN, device=x.device).view(1, 3, 1, 1)
+        std = torch.tensor(STD, device=x.device).view(1, 3, 1, 1)
         x = (x - mean) / std
-    return x.contiguous()
+    if dtype is not None:
+        x = x.to(dtype)
+    return x.contiguous(memory_format=torch.channels_last if channels_last else torch.contiguous_format)

@@ -9,33 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 
-from helpers.data import MEAN, STD, Cifar10
+from helpers.data import Cifar10, to_tensor
 from helpers.validation import integer, one_of, tensor
-
-
-def to_device_images(images: np.ndarray, device: str | torch.device = "cpu",
-                     dtype: torch.dtype = torch.float32,
-                     channels_last: bool = False) -> torch.Tensor:
-    """``uint8`` images ``(N, 32, 32, 3)`` as normalised ``(N, 3, 32, 32)`` on ``device``.
-
-    The conversion happens on the device (only the ``uint8`` bytes are copied).
-    """
-    if not isinstance(images, np.ndarray) or images.dtype != np.uint8:
-        raise TypeError(
-            "to_device_images(): images must be a uint8 numpy array, got "
-            f"{getattr(images, 'dtype', type(images).__name__)}"
-        )
-    if images.ndim != 4 or images.shape[-1] != 3:
-        raise ValueError(f"to_device_images(): images must have shape (N, H, W, 3), got {images.shape}")
-    x = torch.from_numpy(images).to(device).permute(0, 3, 1, 2).float().div_(255.0)
-    mean = torch.tensor(MEAN, device=x.device).view(1, 3, 1, 1)
-    std = torch.tensor(STD, device=x.device).view(1, 3, 1, 1)
-    x = ((x - mean) / std).to(dtype)
-    return x.contiguous(memory_format=torch.channels_last if channels_last else torch.contiguous_format)
 
 
 def prepare(data: Cifar10, device: str | torch.device = "cpu", dtype: torch.dtype = torch.float32,
@@ -43,9 +21,9 @@ def prepare(data: Cifar10, device: str | torch.device = "cpu", dtype: torch.dtyp
     """Training images, labels, validation (test) images, labels, all on ``device``."""
     if not isinstance(data, Cifar10):
         raise TypeError(f"prepare(): data must come from load_cifar10(), got {type(data).__name__}")
-    return (to_device_images(data.x_train, device, dtype, channels_last),
+    return (to_tensor(data.x_train, device=device, dtype=dtype, channels_last=channels_last),
             torch.from_numpy(data.y_train).to(device),
-            to_device_images(data.x_test, device, dtype, channels_last),
+            to_tensor(data.x_test, device=device, dtype=dtype, channels_last=channels_last),
             torch.from_numpy(data.y_test).to(device))
 
 

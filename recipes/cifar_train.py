@@ -194,7 +194,7 @@ def train(model: nn.Module, train_x: torch.Tensor, train_y: torch.Tensor,
     """Train ``model`` in place with SGD and return its :class:`History`.
 
     ``train_x``/``val_x`` are normalised images already on the training device (see
-    :func:`to_device_images`). ``schedule`` defaults to ``config.make_schedule``; it must
+    :func:`helpers.data.to_tensor`). ``schedule`` defaults to ``config.make_schedule``; it must
     cover ``epochs * steps_per_epoch`` steps. The validation set is evaluated
     ``evals_per_epoch`` times per epoch in eval mode without gradients; the reported
     training loss and accuracy are running means over the steps since the last evaluation

@@ -138,6 +138,15 @@ def test_to_tensor_layout_and_normalisation() -> None:
     assert torch.allclose(normalised[:, 0], torch.full((2, 32, 32), expected))
 
 
+def test_to_tensor_casts_and_lays_out_on_the_device() -> None:
+    images = np.random.default_rng(0).integers(0, 256, (3, 32, 32, 3), dtype=np.uint8)
+    half = data.to_tensor(images, device="cpu", dtype=torch.bfloat16, channels_last=True)
+    assert half.dtype == torch.bfloat16 and half.shape == (3, 3, 32, 32)
+    assert half.is_contiguous(memory_format=torch.channels_last) and not half.is_contiguous()
+    torch.testing.assert_close(half, data.to_tensor(images).to(torch.bfloat16))
+    assert data.to_tensor(images).is_contiguous()
+
+
 def test_to_tensor_errors() -> None:
     with pytest.raises(TypeError, match="uint8 numpy array, got float64"):
         data.to_tensor(np.zeros((1, 32, 32, 3)))

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import numpy as np
 import torch
 import torchvision.transforms.functional as TF
 
-from helpers import data
 from recipes import augment as aug
 
 
@@ -58,8 +56,3 @@ def test_cutout_zeroes_one_square_per_image() -> None:
     out = aug.cutout(x, 3, generator=torch.Generator().manual_seed(0))
     zeros = (out == 0).all(dim=1)
     assert zeros.sum(dim=(1, 2)).tolist() == [9] * 5
-
-
-def test_to_device_images_matches_the_data_module() -> None:
-    raw = np.random.default_rng(0).integers(0, 256, (3, 32, 32, 3), dtype=np.uint8)
-    torch.testing.assert_close(aug.to_device_images(raw), data.to_tensor(raw))
