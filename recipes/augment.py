@@ -87,8 +87,7 @@ def cutout(images: torch.Tensor, size: int, generator: torch.Generator | None = 
     """Set a random ``size x size`` square of every image to zero (the mean colour)."""
     images = check_images("cutout()", images)
     n, _, h, w = images.shape
-    if isinstance(size, bool) or not isinstance(size, int) or not 0 <= size <= min(h, w):
-        raise ValueError(f"cutout(): size must be an int in 0..{min(h, w)}, got {size!r}")
+    size = integer("cutout(): size", size, minimum=0, maximum=min(h, w))
     if size == 0:
         return images
     kwargs: dict[str, Any] = {"device": images.device, "generator": generator}

@@ -32,6 +32,7 @@ from torch import nn
 from helpers.data import load_cifar10
 from helpers.progress import progress
 from helpers.runs import History
+from helpers.validation import integer, number, one_of, optional_integer
 
 from .augment import check_images, cutout, prepare, random_crop_flip
 from .resnet import build_model, param_count
@@ -73,27 +74,16 @@ class TrainConfig:
     seed: int = 0
 
     def __post_init__(self) -> None:
-        positive_ints = ("epochs", "batch_size", "evals_per_epoch", "eval_batch_size")
-        for name in positive_ints:
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"TrainConfig: {name} must be a positive int, got {value!r}")
+        for name in ("epochs", "batch_size", "evals_per_epoch", "eval_batch_size"):
+            integer(f"TrainConfig: {name}", getattr(self, name), minimum=1)
         for name in ("n_train", "n_val"):
-            value = getattr(self, name)
-            if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
-                raise ValueError(f"TrainConfig: {name} must be a positive int or None, got {value!r}")
-        if self.schedule not in ("constant", "annealed", "warmup"):
-            raise ValueError(
-                f"TrainConfig: schedule must be 'constant', 'annealed' or 'warmup', got {self.schedule!r}"
-            )
-        if self.tta not in TTA_MODES:
-            raise ValueError(f"TrainConfig: tta must be one of {TTA_MODES}, got {self.tta!r}")
-        if self.amp not in ("auto", "none", "bf16", "fp16"):
-            raise ValueError(f"TrainConfig: amp must be 'auto', 'none', 'bf16' or 'fp16', got {self.amp!r}")
+            optional_integer(f"TrainConfig: {name}", getattr(self, name), minimum=1)
+        one_of("TrainConfig: schedule", self.schedule, ("constant", "annealed", "warmup"))
+        one_of("TrainConfig: tta", self.tta, TTA_MODES)
+        one_of("TrainConfig: amp", self.amp, ("auto", "none", "bf16", "fp16"))
         if not 0 <= self.label_smoothing < 1:
             raise ValueError(f"TrainConfig: label_smoothing must lie in [0, 1), got {self.label_smoothing!r}")
-        if not self.lr > 0:
-            raise ValueError(f"TrainConfig: lr must be positive, got {self.lr!r}")
+        number("TrainConfig: lr", self.lr, positive=True)
 
     def resolved_device(self) -> torch.device:
         """``"auto"`` is CUDA when available, else the CPU."""
@@ -154,8 +144,7 @@ def evaluate(model: nn.Module, images: torch.Tensor, labels: torch.Tensor, *,
     check_images("evaluate()", images)
     if labels.shape != (len(images),):
         raise ValueError(f"evaluate(): labels must have shape ({len(images)},), got {tuple(labels.shape)}")
-    if tta not in TTA_MODES:
-        raise ValueError(f"evaluate(): tta must be one of {TTA_MODES}, got {tta!r}")
+    one_of("evaluate(): tta", tta, TTA_MODES)
     was_training = model.training
     model.eval()
     total_loss, correct = 0.0, 0

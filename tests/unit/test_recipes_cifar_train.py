@@ -160,15 +160,15 @@ def test_the_gpu_recipes_mixed_precision_path_runs_on_the_cpu(amp: str, dtype: t
 @pytest.mark.parametrize(
     ("call", "error", "pattern"),
     [
-        (lambda: ct.TrainConfig(epochs=0), ValueError, "epochs must be a positive int"),
+        (lambda: ct.TrainConfig(epochs=0), ValueError, "TrainConfig: epochs must be at least 1, got 0"),
         (lambda: ct.TrainConfig(schedule="cyclic"), ValueError, "schedule must be"),
         (lambda: ct.TrainConfig(tta="five-crop"), ValueError, "tta must be one of"),
         (lambda: ct.TrainConfig(amp="int8"), ValueError, "amp must be"),
-        (lambda: ct.TrainConfig(n_train=0), ValueError, "n_train must be a positive int or None"),
+        (lambda: ct.TrainConfig(n_train=0), ValueError, "TrainConfig: n_train must be at least 1, got 0"),
         (lambda: aug.random_crop_flip(torch.zeros(3, 32, 32)), ValueError, r"\(N, C, H, W\)"),
         (lambda: aug.crop_flip(images(), 2, torch.zeros(6, dtype=torch.long), torch.full((6,), 5),
                               torch.zeros(6, dtype=torch.bool)), ValueError, r"lie in 0..4"),
-        (lambda: aug.cutout(images(), 9), ValueError, r"size must be an int in 0..8"),
+        (lambda: aug.cutout(images(), 9), ValueError, r"cutout\(\): size must be at most 8, got 9"),
         (lambda: ct.evaluate(cifar_resnet(1), torch.zeros(2, 3, 32, 32), torch.zeros(3, dtype=torch.long)),
          ValueError, r"labels must have shape \(2,\)"),
     ],
