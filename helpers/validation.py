@@ -27,14 +27,18 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
 
 
+def _within(name: str, value: float, minimum: float | None, maximum: float | None) -> None:
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, got {value!r}")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"{name} must be at most {maximum}, got {value!r}")
+
+
 def integer(name: str, value: Any, *, minimum: int | None = None, maximum: int | None = None) -> int:
     """``value`` as an ``int`` (numpy integers too, bools not) within [minimum, maximum]."""
     if not _is_int(value):
         raise KindError(f"{name} must be an int, got {type(value).__name__}")
-    if minimum is not None and value < minimum:
-        raise ValueError(f"{name} must be at least {minimum}, got {value}")
-    if maximum is not None and value > maximum:
-        raise ValueError(f"{name} must be at most {maximum}, got {value}")
+    _within(name, int(value), minimum, maximum)
     return int(value)
 
 
@@ -58,10 +62,7 @@ def number(name: str, value: Any, *, minimum: float | None = None, maximum: floa
         raise ValueError(f"{name} must be finite, got {result!r}")
     if positive and result <= 0:
         raise ValueError(f"{name} must be positive, got {result!r}")
-    if minimum is not None and result < minimum:
-        raise ValueError(f"{name} must be at least {minimum}, got {result!r}")
-    if maximum is not None and result > maximum:
-        raise ValueError(f"{name} must be at most {maximum}, got {result!r}")
+    _within(name, result, minimum, maximum)
     return result
 
 

@@ -19,6 +19,8 @@ def test_integer() -> None:
         v.integer("n", 0, minimum=1)
     with pytest.raises(ValueError, match="n must be at most 3, got 4"):
         v.integer("n", 4, maximum=3)
+    with pytest.raises(ValueError, match="^n must be at least 1, got 0$"):
+        v.integer("n", np.int64(0), minimum=1)
 
 
 def test_number() -> None:
