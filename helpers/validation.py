@@ -93,7 +93,7 @@ def one_of(name: str, value: Any, options: Iterable[Any]) -> Any:
 
 def sequence(name: str, value: Any, *, min_length: int = 0, of: str = "items") -> list[Any]:
     """``value`` as a list, if it is a list, tuple or other sequence (not a string or an array)
-    of at least ``min_length`` items; ``of`` says what the items are, for the message."""
+    of at least ``min_length`` items, else a :class:`KindError`; ``of`` names the items."""
     wanted = (f"a list of {of}" if min_length == 0 else f"a non-empty list of {of}" if min_length == 1
               else f"a list of at least {min_length} {of}")
     if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
