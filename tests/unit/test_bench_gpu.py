@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from benchmarks.bench_gpu import rows_for, steady_images_per_second
+from benchmarks.bench_gpu import rows_for
+from helpers.cifar10.gpu_run import steady_images_per_second
 from helpers.runs import History
 
 
@@ -29,6 +30,11 @@ def test_throughput_leaves_out_the_first_epoch() -> None:
 def test_rows_say_whether_the_run_measured_the_goal() -> None:
     full, rate = rows_for(run_of(50_000, 20, [5.0] + [2.5] * 19))
     assert full.book == pytest.approx(52.5) and "not the full data set" not in full.notes
-    assert rate.book == pytest.approx(20_000) and "about 50 s" in rate.notes
+    assert rate.book == pytest.approx(20_000) and "about 50 s" in rate.notes and "takes 2.5 s" in rate.notes
     small, _ = rows_for(run_of(5_000, 20, [1.0] * 20))
     assert "not the full data set" in small.notes
+
+
+def test_rows_say_when_a_stored_run_was_measured() -> None:
+    _, rate = rows_for(run_of(5_000, 20, [1.0] * 20), " (stored measurement: GPU, 2026-12-04)")
+    assert rate.notes.endswith("(stored measurement: GPU, 2026-12-04)")
