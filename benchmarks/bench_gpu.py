@@ -4,7 +4,7 @@ Where a CUDA GPU is present, it runs the recipe (``recipes.cifar_train``). On th
 set that measures the chapter's goal directly (at least 93% test accuracy in at most 60 s of
 training); on a smaller offline copy (``DLBOOK_CIFAR10_NPZ``) the accuracy says little, so the
 throughput row also gives what that rate implies for the full run. Elsewhere it reports the
-measurement stored with the chapter (``chapters/05_cifar10/data``, labelled with its device,
+measurement stored with the chapter (``helpers/cifar10/data``, labelled with its device,
 data and date), next to this machine's CPU running the same model.
 
 ``python -m benchmarks.bench_gpu store RUN.json ... --device ... --software ... --date ...
@@ -20,13 +20,11 @@ from pathlib import Path
 import torch
 
 from benchmarks.common import Row
-from helpers.cifar10.gpu_run import (FULL_TRAIN, LABEL_FIELDS, implied, load_gpu_measurement,
-                                     store_gpu_measurement)
+from helpers.cifar10.gpu_run import (FULL_TRAIN, LABEL_FIELDS, STORED, implied,
+                                     load_gpu_measurement, store_gpu_measurement)
 from helpers.runs import History, load_history
-from tools.toc import ROOT
 
 GROUP = "GPU time to accuracy"
-STORED = ROOT / "chapters" / "05_cifar10" / "data"
 
 
 def rows_for(history: History, where: str = "") -> list[Row]:
@@ -66,7 +64,7 @@ def run(repeats: int = 1) -> list[Row]:
 
         _, history = train_run(TrainConfig(model="resnet18", device="cuda"), verbose=True)
         return rows_for(history)
-    measurement = load_gpu_measurement(STORED)
+    measurement = load_gpu_measurement()
     if measurement is None:
         return [Row(GROUP, "ResNet18 to 93% test accuracy (python -m recipes.cifar_train)",
                     "s", None, budget="<= 60 s of training",

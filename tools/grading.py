@@ -88,13 +88,10 @@ def _api(course: Path):  # noqa: ANN202 - nbgrader has no type hints
     return NbGraderAPI(config=_config(course))
 
 
-def _copy_chapter(folder: Path, paths: list[Path], target: Path) -> None:
+def _copy_chapter(paths: list[Path], target: Path) -> None:
     target.mkdir(parents=True, exist_ok=True)
     for path in paths:
         shutil.copy2(path, target / path.name)
-    data = folder / "data"
-    if data.is_dir():
-        shutil.copytree(data, target / "data", dirs_exist_ok=True)
 
 
 def _checked(result: dict, what: str) -> None:
@@ -110,7 +107,7 @@ def release(out: Path = STUDENT, course: Path = COURSE) -> list[Path]:
     (course / "nbgrader_config.py").write_text(CONFIG_FILE, encoding="utf-8")
     api = _api(course)
     for chapter, paths in chapters().items():
-        _copy_chapter(paths[0].parent, paths, course / "source" / chapter)
+        _copy_chapter(paths, course / "source" / chapter)
         _checked(api.generate_assignment(chapter, force=True, create=True),
                  f"generate_assignment {chapter}")
     if out.exists():
@@ -158,7 +155,7 @@ def autograde(course: Path = COURSE, only: list[str] | None = None) -> list[Grad
             if target.exists():
                 shutil.rmtree(target)
             if student == "reference":
-                _copy_chapter(paths[0].parent, paths, target)
+                _copy_chapter(paths, target)
             else:
                 shutil.copytree(course / "release" / chapter, target)
             _checked(api.autograde(chapter, student, force=True, create=True),

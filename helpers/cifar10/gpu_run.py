@@ -4,7 +4,8 @@ training rate implies for the full data set (``05_cifar10/04_learning_rate_sched
 
 A measurement is a folder holding ``gpu_measurement.json`` (the label, the runs' file names
 and the summary :func:`summary` computed from them when they were stored) and one JSON file
-per run (:class:`helpers.runs.History`). ``python -m benchmarks.bench_gpu store`` writes it.
+per run (:class:`helpers.runs.History`). ``python -m benchmarks.bench_gpu store`` writes it;
+the chapter's is :data:`STORED`, inside the package, so a notebook in Colab finds it too.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from typing import Any
 
 from ..runs import History, load_history
 
+STORED = Path(__file__).resolve().parent / "data"
+"""The chapter's measurement (package data)."""
 FULL_TRAIN = 50_000
 """Training images in the full CIFAR-10 set."""
 LABEL_FILE = "gpu_measurement.json"
@@ -63,8 +66,8 @@ class GpuMeasurement:
         return {name: asdict(implied(run)) for name, run in self.runs.items()}
 
 
-def load_gpu_measurement(folder: str | Path) -> GpuMeasurement | None:
-    """The measurement stored in ``folder``, or None if there is none."""
+def load_gpu_measurement(folder: str | Path = STORED) -> GpuMeasurement | None:
+    """The measurement stored in ``folder`` (the chapter's by default), or None if there is none."""
     path = Path(folder) / LABEL_FILE
     if not path.is_file():
         return None

@@ -8,7 +8,6 @@ import pytest
 
 from helpers.cifar10 import gpu_run
 from helpers.runs import History
-from tools.toc import ROOT
 
 LABEL = {"device": "GPU X", "software": "torch", "date": "2026-12-04", "data": "mini", "command": "run"}
 
@@ -46,7 +45,7 @@ def test_store_and_load(tmp_path: Path) -> None:
 
 
 def test_the_chapters_stored_measurement_is_labelled_and_consistent() -> None:
-    measurement = gpu_run.load_gpu_measurement(ROOT / "chapters" / "05_cifar10" / "data")
+    measurement = gpu_run.load_gpu_measurement()
     assert measurement is not None, "the chapter's GPU measurement is missing"
     assert "H200" in measurement.label["device"] and "5,170" in measurement.label["data"]
     for name, stored in measurement.stored_summary.items():
@@ -54,3 +53,25 @@ def test_the_chapters_stored_measurement_is_labelled_and_consistent() -> None:
         run = measurement.runs[name]
         assert run.info["device"] == "NVIDIA H200" and "cifar10-mini.npz" in run.info["data"]
         assert run.config["model"] == "resnet18" and run.config["epochs"] == 26
+
+
+def test_the_measurement_ships_with_the_package() -> None:
+    """A notebook opened alone (Colab) finds it: it is package data of an installed wheel."""
+    import subprocess
+    import sys
+    import zipfile
+
+    from tools.toc import ROOT
+
+    out = Path(__file__).parent / "_wheel"  # under tests/, removed below
+    try:
+        subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(out),
+                        str(ROOT)], check=True, capture_output=True, timeout=300)
+        names = zipfile.ZipFile(next(out.glob("*.whl"))).namelist()
+    finally:
+        import shutil
+
+        shutil.rmtree(out, ignore_errors=True)
+        shutil.rmtree(ROOT / "build", ignore_errors=True)
+    assert "helpers/cifar10/data/gpu_measurement.json" in names
+    assert "helpers/cifar10/data/resnet18_h200_mini_seed0.json" in names

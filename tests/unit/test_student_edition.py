@@ -61,7 +61,7 @@ def test_release_stubs_code_and_text(tmp_path: Path) -> None:
     nbformat.write(stamp(notebook), chapter / "01_one.ipynb")
     course = tmp_path / "course"
     api = grading._api(course)
-    grading._copy_chapter(chapter, [chapter / "01_one.ipynb"], course / "source" / "07_test")
+    grading._copy_chapter([chapter / "01_one.ipynb"], course / "source" / "07_test")
     grading._checked(api.generate_assignment("07_test", force=True, create=True), "generate")
     student = nbformat.read(course / "release" / "07_test" / "01_one.ipynb", as_version=4)
     assert student.cells[0].source == ":::{admonition} Solution\n:class: dropdown\nYOUR ANSWER HERE\n:::"
