@@ -15,6 +15,8 @@ The book's shared machinery (top level):
 - ``plotting``     one style: colours, titles, labels, legends, fast log axes
 - ``data``         CIFAR-10 (download or the offline copy), always saying which
 - ``validation``   argument checks: errors that name the argument and what was expected
+- ``runs``         what every trainer records (``History``), stored as JSON, drawn as
+                   learning curves
 
 The chapters: a package per chapter folder, a module per notebook, named after it
 (``chapters/NN_<chapter>/MM_<topic>.ipynb`` -> ``helpers/<chapter>/<topic>.py``), plus
@@ -34,19 +36,20 @@ modules several notebooks of a chapter share, named for their concept:
 - ``03_backprop``         -> ``backprop``
     ``01_gradient_table``    gradient_table
     ``02_residual_layer``    shared machinery only
-    ``03_mlp_from_scratch``  mlp_from_scratch (+ top-level ``data``)
+    ``03_mlp_from_scratch``  mlp_from_scratch (+ top-level ``data``, ``runs``)
     ``04_why_cross_entropy`` why_cross_entropy
 - ``04_parity``           -> ``parity`` (shared ``network``: inputs, masks, labels, the net)
     ``01_capacity``          capacity
     ``02_training``          training (the fast trainer)
     ``03_gradients``         gradients
     ``04_deep_sigmoid``      deep_sigmoid (+ ``training``)
-- ``05_cifar10``          -> ``cifar10`` (shared ``small_cnn``, ``training``, ``runs`` for the
-                             CPU experiments; top-level ``data``)
+- ``05_cifar10``          -> ``cifar10`` (shared ``small_cnn`` and ``training`` for the CPU
+                             experiments; top-level ``data`` and ``runs``)
     ``01_linear_views``      linear_views
     ``02_residual_networks`` residual_networks
-    ``03_augmentation``      augmentation (+ ``small_cnn``, ``training``, ``runs``)
-    ``04_learning_rate_schedules``  learning_rate_schedules (+ the same three)
+    ``03_augmentation``      augmentation (+ ``small_cnn``, ``training``)
+    ``04_learning_rate_schedules``  learning_rate_schedules, gpu_run (the stored GPU
+                             measurement, in ``cifar10/data``) (+ ``small_cnn``, ``training``)
 
 The CIFAR-10 GPU recipe is not here but in ``recipes/`` (run from a clone): it holds the
 answers to chapter 5's exercises.

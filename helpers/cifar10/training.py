@@ -18,7 +18,7 @@ from torch import nn
 
 from ..progress import progress
 from ..validation import integer, number, tensor
-from .runs import History
+from ..runs import History
 
 Batches = Callable[..., Iterable[tuple[torch.Tensor, torch.Tensor]]]
 """``batches(images, labels, batch_size, augment, generator)``: one epoch of (x, y) batches."""
@@ -56,7 +56,7 @@ def fit(model: nn.Module, train: tuple[torch.Tensor, torch.Tensor], val: tuple[t
         batches: Batches, epochs: int, batch_size: int, lr: float, momentum: float = 0.9,
         weight_decay: float = 5e-4, augment: Callable[..., torch.Tensor] | None = None,
         seed: int = 0, desc: str = "training") -> History:
-    """Train ``model`` in place and return its :class:`~helpers.cifar10.runs.History`.
+    """Train ``model`` in place and return its :class:`~helpers.runs.History`.
 
     Every epoch calls ``batches(images, labels, batch_size, augment, generator)`` with one
     ``torch.Generator`` seeded by ``seed``; the rate falls linearly from ``lr`` to 0 over
