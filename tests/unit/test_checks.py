@@ -249,3 +249,23 @@ def test_exercise_prints_warnings_instead_of_writing_to_stderr(capsys: pytest.Ca
         warnings.simplefilter("always")
         warnings.warn("after", UserWarning)
     assert len(outside) == 1  # the filter is restored after the block
+
+
+_alias_lstsq = np.linalg.lstsq
+
+
+def _uses_an_alias(a, b):  # noqa: ANN001, ANN202 - the alias is defined outside, in another cell
+    return _alias_lstsq(a, b, rcond=None)[0]
+
+
+def test_check_source_sees_through_aliases() -> None:
+    with pytest.raises(AssertionError, match="uses `_alias_lstsq`, which is `lstsq`"):
+        checks.check_source("f", _uses_an_alias, forbid_names=["lstsq"])
+    import torch.func as tf_alias
+
+    def uses_a_module_alias(f):  # noqa: ANN001, ANN202
+        return tf_alias.grad(f)
+
+    with pytest.raises(AssertionError, match="which is `torch.func`"):
+        checks.check_source("g", uses_a_module_alias, forbid_names=["func"])
+    checks.check_source("f", _vectorised, forbid_names=["lstsq", "func"])
