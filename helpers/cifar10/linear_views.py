@@ -11,8 +11,9 @@ class-coloured scatter plot; this module holds the rest:
 - :func:`positive_definite`: whether a symmetric matrix has a Cholesky factorisation, and
   :func:`rows_of`: the argument check for data rows;
 - property checks: :func:`check_top_eigenpairs` (a matrix-free eigensolver on a matrix
-  with a known spectrum), :func:`check_eigenpairs`, :func:`check_normal_equations`,
-  :func:`check_canonical_pairs` (the defining equations of CCA) and
+  with a known spectrum), :func:`check_eigenpairs`, :func:`check_least_squares` (the
+  objective's gradient, by autograd from the data), :func:`check_canonical_pairs` (the
+  defining equations of CCA) and
   :func:`check_class_scatter` (a scatter plot with one labelled scatter per class).
 """
 
@@ -160,8 +161,12 @@ def check_top_eigenpairs(name: str, function: Callable[..., Any], *, d: int = 60
 
     ``S`` has eigenvalues ``10 * 0.8**j`` along random orthonormal directions. ``function``
     may multiply at most ``k + extra`` vectors at a time, at most ``iterations + 1`` times
-    (so it cannot build ``S`` from products with the identity).
+    (so it cannot build ``S`` from products with the identity: the settings must keep
+    ``(iterations + 1) * (k + extra)`` below ``d``).
     """
+    if (iterations + 1) * (k + extra) >= d:
+        raise ValueError(f"check_top_eigenpairs(): (iterations + 1) * (k + extra) = {(iterations + 1) * (k + extra)} "
+                         f"columns of products would let an answer rebuild the {d} x {d} matrix; keep it below d")
     rng = np.random.default_rng(seed)
     basis, _ = np.linalg.qr(rng.standard_normal((d, d)))
     spectrum = 10.0 * 0.8 ** np.arange(d)
@@ -189,19 +194,46 @@ def check_top_eigenpairs(name: str, function: Callable[..., Any], *, d: int = 60
     check_eigenpairs(name, matrix, values, vectors)
 
 
-def check_normal_equations(name: str, m: Moments, lam: float, weights: Any, offset: Any, *,
-                           rtol: float = 1e-9) -> None:
-    """Assert ``(S_xx + lam I) W = S_xy`` and ``mean_x W + c = mean_y`` (the fit passes through the means)."""
-    d, classes = m.sxy.shape
-    check_shape(f"{name}: W", weights, (d, classes))
+def check_least_squares(name: str, x: np.ndarray, y: np.ndarray, lam: float, weights: Any, offset: Any, *,
+                        scale: float = 1.0, chunk: int = 4096, rtol: float = 1e-9) -> None:
+    """Assert ``(W, c)`` minimises the ridge least-squares objective on the rows of ``x * scale``,
+    ``(1/n) sum_i ||x_i W + c - onehot(y_i)||^2 + lam ||W||_F^2``.
+
+    The objective is convex, so it is enough that its gradient vanishes. The gradient is
+    computed by autograd from the rows themselves (not from their moments), chunk by chunk
+    in float64, and must be below ``rtol`` times the size of the terms it adds up.
+    """
+    x = rows_of("check_least_squares()", x)
+    labels = np.asarray(y)
+    if labels.shape != (len(x),) or not np.issubdtype(labels.dtype, np.integer):
+        raise ValueError(f"check_least_squares(): y must hold one integer label per row of x, got {labels.dtype} "
+                         f"{labels.shape}")
+    d = x.shape[1]
+    check_true(np.ndim(weights) == 2 and np.shape(weights)[0] == d and np.shape(weights)[1] > labels.max(),
+               f"{name}: W should have shape ({d}, classes), a column per class, got {np.shape(weights)}")
+    classes = np.shape(weights)[1]
     check_shape(f"{name}: c", offset, (classes,))
-    weights, offset = np.asarray(weights, dtype=float), np.asarray(offset, dtype=float)
-    residual = m.sxx @ weights + lam * weights - m.sxy
-    check_array(f"{name}: (S_xx + lam I) W - S_xy", residual, np.zeros_like(residual),
-                atol=rtol * np.abs(m.sxy).max(), quiet=True)
-    check_array(f"{name}: mean_x W + c (the fit at the mean image)", m.mean_x @ weights + offset, m.mean_y,
-                atol=1e-10, quiet=True)
-    passed(f"{name}: W solves the normal equations and the fit passes through the means.")
+    W = torch.tensor(np.asarray(weights, dtype=float), requires_grad=True)
+    c = torch.tensor(np.asarray(offset, dtype=float), requires_grad=True)
+    size_w, size_c = torch.zeros(d, classes, dtype=torch.float64), torch.zeros(classes, dtype=torch.float64)
+    for rows_x, rows_y in zip(np.array_split(x, range(chunk, len(x), chunk)),
+                              np.array_split(labels, range(chunk, len(x), chunk))):
+        rows = torch.from_numpy(np.asarray(rows_x, dtype=float) * scale)
+        targets = torch.nn.functional.one_hot(torch.as_tensor(rows_y), classes).double()
+        residual = rows @ W + c - targets
+        ((residual ** 2).sum() / len(x)).backward()
+        with torch.no_grad():  # the size of each gradient entry's terms, for the tolerance
+            terms = 2 * (rows.abs() @ W.abs() + c.abs() + targets) / len(x)
+            size_w += rows.abs().T @ terms
+            size_c += terms.sum(dim=0)
+    (lam * (W ** 2).sum()).backward()
+    size_w += 2 * abs(lam) * W.detach().abs()
+    tol = rtol * float(max(size_w.max(), size_c.max()))
+    check_array(f"{name}: the gradient of the objective with respect to c", c.grad.numpy(), np.zeros(classes),
+                atol=tol, quiet=True)
+    check_array(f"{name}: the gradient of the objective with respect to W", W.grad.numpy(), np.zeros((d, classes)),
+                atol=tol, quiet=True)
+    passed(f"{name}: the gradient of the ridge least-squares objective vanishes at (W, c): a minimiser.")
 
 
 def check_canonical_pairs(name: str, m: Moments, lam: float, correlations: Any, directions: Any, *,

@@ -89,29 +89,43 @@ def _orthogonal_iteration(multiply, d, k, *, extra, iterations):
 
 
 def test_check_top_eigenpairs_counts_the_products() -> None:
-    lv.check_top_eigenpairs("iteration", _orthogonal_iteration, d=200, k=2, extra=5, iterations=30)
+    lv.check_top_eigenpairs("iteration", _orthogonal_iteration, d=300, k=2, extra=5, iterations=30)
     with pytest.raises(AssertionError, match="more than iterations \\+ 1 = 31 times"):
         lv.check_top_eigenpairs("too many", lambda m, d, k, **kw: _orthogonal_iteration(
-            m, d, k, extra=kw["extra"], iterations=40), d=200, k=2, extra=5, iterations=30)
-    with pytest.raises(AssertionError, match="200 vectors at once"):
+            m, d, k, extra=kw["extra"], iterations=40), d=300, k=2, extra=5, iterations=30)
+    with pytest.raises(AssertionError, match="300 vectors at once"):
         lv.check_top_eigenpairs("whole matrix", lambda m, d, k, **kw: (np.zeros(k), m(np.eye(d))[:, :k]),
-                                d=200, k=2, extra=5, iterations=30)
+                                d=300, k=2, extra=5, iterations=30)
     with pytest.raises(AssertionError, match="largest eigenvalues"):
         lv.check_top_eigenpairs("too few", lambda m, d, k, **kw: _orthogonal_iteration(
-            m, d, k, extra=kw["extra"], iterations=1), d=200, k=2, extra=5, iterations=30)
+            m, d, k, extra=kw["extra"], iterations=1), d=300, k=2, extra=5, iterations=30)
+    with pytest.raises(ValueError, match="rebuild the 100 x 100 matrix"):
+        lv.check_top_eigenpairs("room to rebuild", _orthogonal_iteration, d=100, k=1, extra=4, iterations=19)
 
 
-def test_check_normal_equations() -> None:
+def test_check_least_squares_reads_the_gradient_off_the_data() -> None:
     x, y = labelled()
-    moments, lam, closed = moments_of(x, y, 4, 0.3)
+    _, lam, closed = moments_of(x, y, 4, 0.3)
     fit = closed.least_squares(0.3)
-    lv.check_normal_equations("ridge", moments, lam, fit.weights, fit.bias)
-    with pytest.raises(AssertionError, match="the fit at the mean image"):
-        lv.check_normal_equations("no offset", moments, lam, fit.weights, moments.mean_y)
-    with pytest.raises(AssertionError, match=r"\(S_xx \+ lam I\) W - S_xy"):
-        lv.check_normal_equations("other ridge", moments, 2 * lam, fit.weights, fit.bias)
-    with pytest.raises(AssertionError, match="transposed"):
-        lv.check_normal_equations("transposed", moments, lam, fit.weights.T, fit.bias)
+    lv.check_least_squares("ridge", x, y, lam, fit.weights, fit.bias, chunk=64)
+    pixels = np.clip(np.round(x * 20), 0, 255).astype(np.uint8)  # uint8 rows and a scale, as in the notebook
+    _, lam_pixels, closed_pixels = moments_of(pixels / 255, y, 4, 0.3)
+    scaled = closed_pixels.least_squares(0.3)
+    lv.check_least_squares("uint8", pixels, y, lam_pixels, scaled.weights, scaled.bias, scale=1 / 255)
+    with pytest.raises(AssertionError, match="with respect to c"):
+        lv.check_least_squares("no offset", x, y, lam, fit.weights, closed.mean_y)
+    with pytest.raises(AssertionError, match="with respect to W"):
+        lv.check_least_squares("other ridge", x, y, 2 * lam, fit.weights, fit.bias)
+    with pytest.raises(AssertionError, match="with respect to c"):
+        lv.check_least_squares("shifted offset", x, y, lam, fit.weights, fit.bias + 1e-3 * np.array([1, -1, 1, -1]))
+    with pytest.raises(AssertionError, match=r"W should have shape \(8, classes\)"):
+        lv.check_least_squares("transposed", x, y, lam, fit.weights.T, fit.bias)
+    with pytest.raises(AssertionError, match="a column per class"):
+        lv.check_least_squares("three classes", x, y, lam, fit.weights[:, :3], fit.bias[:3])
+    with pytest.raises(AssertionError, match=r"c should have shape \(4,\)"):
+        lv.check_least_squares("short offset", x, y, lam, fit.weights, fit.bias[:3])
+    with pytest.raises(ValueError, match="one integer label per row"):
+        lv.check_least_squares("labels", x, y[:-1], lam, fit.weights, fit.bias)
 
 
 def test_check_canonical_pairs() -> None:
