@@ -10,13 +10,16 @@ naive recursion) is the student's. This module holds the rest:
   :func:`random_matrix_recipe`, :func:`evaluate_recipe`, :data:`TORCH_OPS`);
 - checks by properties: :func:`check_topological_order` (every node after its inputs,
   once, the output last) and :func:`check_gradients_on_recipes` (agreement with
-  ``torch.autograd.grad`` on the same random graphs);
+  ``torch.autograd.grad`` on the same random graphs); :func:`count_backprop_calls` counts
+  the messages a differentiator really computes on a graph;
 - exact operation counts of memoised backprop and of naive path enumeration on a layered
   graph (:func:`layered_costs`), and a drawing of that graph (:func:`draw_layered_graph`).
 """
 
 from __future__ import annotations
 
+import dataclasses
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -229,6 +232,32 @@ def check_topological_order(name: str, order: Any, z: Any, *, quiet: bool = Fals
                              "z does not depend on it.")
     if not quiet:
         passed(f"{name}: all {len(order)} nodes, each once and after its inputs, z last.")
+
+
+def count_backprop_calls(nodes: Sequence[Any]) -> Counter:
+    """Count every call of ``op.backprop`` made from now on through ``nodes``.
+
+    Each node's operation (a frozen dataclass with a ``backprop`` field, like the notebook's
+    ``Op``) is replaced by a copy whose ``backprop`` adds one to ``counter["op.backprop"]``
+    and then sends the same message; nodes without an operation (inputs) stay as they are.
+    Returns the counter: what a differentiator really computed, whatever it reports.
+    """
+    counter: Counter = Counter()
+    copies: dict[int, tuple[Any, Any]] = {}  # id -> (the op, kept alive so ids stay unique; its copy)
+    for node in nodes:
+        op = getattr(node, "op", None)
+        if op is None:
+            continue
+        if not dataclasses.is_dataclass(op) or not hasattr(op, "backprop"):
+            raise TypeError(f"count_backprop_calls(): the op of {node!r} must be a dataclass with a backprop field")
+        if id(op) not in copies:
+            def counted(*args: Any, _message: Callable[..., Any] = op.backprop, **kwargs: Any) -> Any:
+                counter["op.backprop"] += 1
+                return _message(*args, **kwargs)
+
+            copies[id(op)] = (op, dataclasses.replace(op, backprop=counted))
+        node.op = copies[id(op)][1]
+    return counter
 
 
 # ---------------------------------------------------------------- cost of backprop

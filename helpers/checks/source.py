@@ -9,7 +9,6 @@ import types
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-
 _LOOPS = {
     ast.For: "for loop", ast.AsyncFor: "for loop", ast.While: "while loop",
     ast.ListComp: "list comprehension", ast.SetComp: "set comprehension",
@@ -29,10 +28,9 @@ def _function_tree(name: str, function: Callable[..., Any]) -> ast.AST:
     return ast.parse(textwrap.dedent(source))
 
 
-def _real_names(function: Callable[..., Any]) -> Iterator[tuple[str, str]]:
-    """(name as written, the object's own name) of every global or closure variable the
-    function (and the functions inside it) reads: ``s = np.linalg.lstsq`` read as ``s`` is
-    ``lstsq``; a module ``torch.func`` is ``torch.func``."""
+def read_variables(function: Callable[..., Any]) -> Iterator[tuple[str, Any]]:
+    """(name as written, object) of every global or closure variable ``function`` (and the
+    functions inside it) reads."""
     code = getattr(function, "__code__", None)
     if code is None:
         return
@@ -48,7 +46,15 @@ def _real_names(function: Callable[..., Any]) -> Iterator[tuple[str, str]]:
         names |= set(current.co_names) | set(current.co_freevars)
         codes += [c for c in current.co_consts if isinstance(c, types.CodeType)]
     for written in sorted(names & set(scope)):
-        real = getattr(scope[written], "__name__", None)
+        yield written, scope[written]
+
+
+def _real_names(function: Callable[..., Any]) -> Iterator[tuple[str, str]]:
+    """(name as written, the object's own name) of every variable :func:`read_variables`
+    finds under another name: ``s = np.linalg.lstsq`` read as ``s`` is ``lstsq``; a module
+    ``torch.func`` is ``torch.func``."""
+    for written, value in read_variables(function):
+        real = getattr(value, "__name__", None)
         if isinstance(real, str) and real != written:
             yield written, real
 
@@ -65,7 +71,8 @@ def check_source(
     ``forbid_loops`` rejects ``for``/``while`` loops and comprehensions; ``forbid_names``
     rejects any use of those names, as a variable or an attribute (``"lstsq"`` catches
     ``np.linalg.lstsq``), also under another name (``s = np.linalg.lstsq`` defined outside
-    the function and called as ``s``; ``"func"`` catches ``torch.func`` imported as ``tf``).
+    the function and called as ``s``; ``"func"`` catches ``torch.func`` imported as ``tf``,
+    outside the function or inside it).
     """
     forbidden = set(forbid_names)
     for written, real in _real_names(function):
@@ -82,6 +89,14 @@ def check_source(
                 f"{name} uses a {_LOOPS[type(node)]} (line {line} of the function): this "
                 "exercise asks for it without loops, with array operations on whole arrays."
             )
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            named = [alias.name for alias in node.names]
+            named += [node.module] if isinstance(node, ast.ImportFrom) and node.module else []
+            hit = [part for module in named for part in module.split(".") if part in forbidden]
+            if hit:
+                raise AssertionError(
+                    f"{name} imports `{hit[0]}` (line {line} of the function), which this exercise rules out."
+                )
         used = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else None
         if used in forbidden:
             raise AssertionError(

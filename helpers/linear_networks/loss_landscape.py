@@ -1,16 +1,17 @@
 """The checks of ``02_loss_landscape``: per-layer gradients and critical points, tested
-against finite differences of the training loss (never against a closed-form gradient)."""
+against finite differences of the training loss (never against a closed-form gradient),
+and the recovery of ``G`` from one layer's gradient, tested on matrices the student never sees."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
-from ..checks import check_true, numerical_gradient, passed, relative_error
-from ..validation import matrix_chain
-from .end_to_end import check_data, layer_loss
+from ..checks import check_array, check_true, numerical_gradient, passed, relative_error
+from ..validation import integer, matrix_chain
+from .end_to_end import check_data, layer_loss, product
 
 
 def _finite_differences(layers: list[np.ndarray], X: np.ndarray, Y: np.ndarray, i: int) -> np.ndarray:
@@ -57,3 +58,24 @@ def check_critical_point(name: str, layers: Sequence[Any], X: Any, Y: Any, *, to
                                            f"has an entry of size {largest:.2e}")
     if not quiet:
         passed(f"{name} is a critical point: every layer's gradient vanishes.")
+
+
+def check_recovered_gradient(name: str, recover: Callable[[list[np.ndarray], np.ndarray, int], Any], *,
+                             size: int = 3, depth: int = 4, seed: int = 0, quiet: bool = False) -> None:
+    """Assert ``recover(layers, grad_i, i)`` gives back ``M`` from ``grad_i = A_i^T M B_i^T`` at
+    every ``i``, for random invertible ``size x size`` layers and a fresh random ``M`` each time
+    (``A_i``, ``B_i``: the products above and below ``layers[i]``). ``M`` stays inside this
+    function, so only ``grad_i`` can tell it."""
+    size = integer("size", size, minimum=1)
+    depth = integer("depth", depth, minimum=1)
+    rng = np.random.default_rng(seed)
+    layers = [rng.standard_normal((size, size)) for _ in range(depth)]
+    for i in range(depth):
+        M = rng.standard_normal((size, size))
+        above = product([np.eye(size), *layers[i + 1:]])
+        below = product([np.eye(size), *layers[:i]])
+        got = recover([w.copy() for w in layers], above.T @ M @ below.T, i)
+        check_array(f"{name}(layers, grad_i, {i}) for {depth} random {size} x {size} layers", got, M,
+                    rtol=1e-8, atol=1e-10, quiet=True)
+    if not quiet:
+        passed(f"{name} recovers G from the gradient of each of {depth} random invertible {size} x {size} layers.")

@@ -88,10 +88,32 @@ def train_together(
             mask[k, :dims[i + 1], :dims[i]] = 1.0
         layers.append(torch.tensor(stack, requires_grad=True))
         masks.append(torch.tensor(mask))
+    xtx, ytx = torch.tensor(x.T @ x), torch.tensor(y.T @ x)
+    yty = float(np.sum(y**2))
+    recorded, losses, products = [], [], []
     threads = torch.get_num_threads()
     torch.set_num_threads(1)  # the matrices are tiny: one thread is several times faster
     try:
-        recorded, losses, products = _descend(layers, masks, x, y, steps, lr, record_every)
+        for t in range(steps + 1):
+            end_to_end = layers[0]
+            for w in layers[1:]:
+                end_to_end = w @ end_to_end
+            # 1/2 ||W X^T - Y^T||^2 expanded, so a step costs O(d^2 p), not O(n d p)
+            value = 0.5 * ((end_to_end @ xtx * end_to_end).sum((1, 2)) - 2 * (end_to_end * ytx).sum((1, 2)) + yty)
+            if t % record_every == 0 or t == steps:
+                current = value.detach().numpy()
+                if not np.all(np.isfinite(current)) or current.max() > 1e12:
+                    raise FloatingPointError(
+                        f"gradient descent diverged at step {t} (loss {current.max():.3g}): lower lr (now {lr})"
+                    )
+                recorded.append(t)
+                losses.append(np.maximum(current, 0.0))
+                products.append(end_to_end.detach().numpy().copy())
+            if t < steps:
+                grads = torch.autograd.grad(value.sum(), layers)
+                with torch.no_grad():
+                    for w, g, m in zip(layers, grads, masks):
+                        w -= lr * g * m
     finally:
         torch.set_num_threads(threads)
     singular = np.linalg.svd(np.array(products), compute_uv=False)  # (records, networks, min(p, d))
@@ -101,31 +123,3 @@ def train_together(
         runs.append(TrainingRun(np.array(recorded), np.array(losses)[:, k], singular[:, k], final))
     return runs
 
-
-def _descend(layers: list[torch.Tensor], masks: list[torch.Tensor], x: np.ndarray, y: np.ndarray,
-             steps: int, lr: float, record_every: int) -> tuple[list[int], list[np.ndarray], list[np.ndarray]]:
-    """The loop of :func:`train_together`: updates ``layers`` in place, returns the records."""
-    xtx, ytx = torch.tensor(x.T @ x), torch.tensor(y.T @ x)
-    yty = float(np.sum(y**2))
-    recorded, losses, products = [], [], []
-    for t in range(steps + 1):
-        end_to_end = layers[0]
-        for w in layers[1:]:
-            end_to_end = w @ end_to_end
-        # 1/2 ||W X^T - Y^T||^2 expanded, so a step costs O(d^2 p), not O(n d p)
-        value = 0.5 * ((end_to_end @ xtx * end_to_end).sum((1, 2)) - 2 * (end_to_end * ytx).sum((1, 2)) + yty)
-        if t % record_every == 0 or t == steps:
-            current = value.detach().numpy()
-            if not np.all(np.isfinite(current)) or current.max() > 1e12:
-                raise FloatingPointError(
-                    f"gradient descent diverged at step {t} (loss {current.max():.3g}): lower lr (now {lr})"
-                )
-            recorded.append(t)
-            losses.append(np.maximum(current, 0.0))
-            products.append(end_to_end.detach().numpy().copy())
-        if t < steps:
-            grads = torch.autograd.grad(value.sum(), layers)
-            with torch.no_grad():
-                for w, g, m in zip(layers, grads, masks):
-                    w -= lr * g * m
-    return recorded, losses, products

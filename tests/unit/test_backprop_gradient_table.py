@@ -251,3 +251,26 @@ def test_torch_gradients_gives_zeros_for_an_unused_input_and_describe_lists_step
     assert grads[0] == pytest.approx(np.sin(0.5) + 0.5 * np.cos(0.5)) and grads[1] == 0.0
     assert gradient_table.describe(recipe) == "x2 = sin(x0); x3 = mul(x2, x0)"
     assert gradient_table.describe(recipe, most=1) == "x2 = sin(x0); ..."
+
+
+# ---------------------------------------------------------------- counting messages
+def test_count_backprop_calls_counts_every_message_of_shared_ops_and_keeps_them() -> None:
+    from dataclasses import dataclass
+
+    @dataclass(frozen=True)
+    class Op:
+        name: str
+        backprop: object
+
+    class Node:
+        def __init__(self, op=None):
+            self.op = op
+
+    double = Op("double", lambda inputs, i, G: 2 * G)
+    nodes = [Node(), Node(double), Node(double)]  # one input, two nodes sharing one op
+    counter = gradient_table.count_backprop_calls(nodes)
+    assert nodes[0].op is None and nodes[1].op is nodes[2].op and nodes[1].op is not double
+    assert [nodes[k].op.backprop([], 0, 3.0) for k in (1, 2, 1)] == [6.0, 6.0, 6.0]
+    assert counter["op.backprop"] == 3 and nodes[1].op.name == "double"
+    with pytest.raises(TypeError, match="must be a dataclass with a backprop field"):
+        gradient_table.count_backprop_calls([Node(object())])

@@ -269,3 +269,21 @@ def test_check_source_sees_through_aliases() -> None:
     with pytest.raises(AssertionError, match="which is `torch.func`"):
         checks.check_source("g", uses_a_module_alias, forbid_names=["func"])
     checks.check_source("f", _vectorised, forbid_names=["lstsq", "func"])
+
+
+def test_check_source_sees_imports_inside_the_answer() -> None:
+    def imports_a_module(images):  # noqa: ANN001, ANN202
+        from torchvision.transforms import functional as renamed
+
+        return renamed.hflip(images)
+
+    def imports_a_function(f):  # noqa: ANN001, ANN202
+        import torch.func as tf
+
+        return tf.grad(f)
+
+    with pytest.raises(AssertionError, match="imports `torchvision`"):
+        checks.check_source("imports_a_module", imports_a_module, forbid_names=["torchvision"])
+    with pytest.raises(AssertionError, match="imports `func`"):
+        checks.check_source("imports_a_function", imports_a_function, forbid_names=["func"])
+    checks.check_source("imports_a_module", imports_a_module, forbid_names=["lstsq"])

@@ -6,7 +6,11 @@ import numpy as np
 import pytest
 import torch
 
-from helpers.linear_networks.loss_landscape import check_critical_point, check_layer_gradients
+from helpers.linear_networks.loss_landscape import (
+    check_critical_point,
+    check_layer_gradients,
+    check_recovered_gradient,
+)
 
 
 def random_data(n: int, d: int, p: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -50,3 +54,26 @@ def test_critical_points_pass_and_other_points_fail() -> None:
         check_critical_point("a random point", [np.ones((3, 3)), np.ones((2, 3))], X, Y)
     with pytest.raises(ValueError, match=r"layers\[1\] has 4 columns"):
         check_critical_point("bad", [np.ones((3, 3)), np.ones((2, 4))], X, Y)
+
+
+def _recover(layers, grad_i, i):  # a right answer: undo A_i^T (.) B_i^T
+    size = grad_i.shape[0]
+    above = np.eye(size)
+    for w in layers[i + 1:]:
+        above = w @ above
+    below = np.eye(size)
+    for w in layers[:i]:
+        below = w @ below
+    return np.linalg.solve(above.T, np.linalg.solve(below, grad_i.T).T)
+
+
+def test_check_recovered_gradient_passes_a_right_answer_and_catches_wrong_ones(capsys) -> None:
+    check_recovered_gradient("recover", _recover, size=3, depth=4, seed=2)
+    assert "recovers G" in capsys.readouterr().out
+    with pytest.raises(AssertionError, match=r"recover\(layers, grad_i, 0\)"):
+        check_recovered_gradient("recover", lambda layers, grad_i, i: grad_i)
+    with pytest.raises(AssertionError, match="recover"):  # the two products swapped
+        check_recovered_gradient(
+            "recover", lambda layers, grad_i, i: _recover(layers[::-1], grad_i, len(layers) - 1 - i))
+    with pytest.raises(ValueError, match="size"):
+        check_recovered_gradient("recover", _recover, size=0)
