@@ -38,20 +38,21 @@ def check_xor(outputs: Any) -> None:
                success="your network computes XOR on all four inputs.")
 
 
-def check_hidden_units(hidden: Any, points: Any) -> None:
-    """Assert the two ``hidden`` units on ``points`` are ReLU(x1 - x2) and ReLU(x2 - x1)."""
+def check_zero_on_diagonal(name: str, values: Any, points: Any) -> None:
+    """Assert ``values`` (a function on ``points``) is 0 where x1 = x2 and positive elsewhere:
+    the function tells whether the two inputs differ, and nothing else about them."""
     grid = np.asarray(points, dtype=float)
-    h = _values("the hidden layer on the grid", hidden, (len(grid), 2))
-    diff = grid[:, 0] - grid[:, 1]
-    wanted = np.maximum(np.column_stack([diff, -diff]), 0.0)
-    corner = {name: int(np.argmin(np.abs(grid - p).sum(1))) for name, p in
-              {"(1, 0)": (1, 0), "(0, 1)": (0, 1)}.items()}
-    for unit in range(2):
-        matches = [k for k in range(2) if np.allclose(h[:, unit], wanted[:, k], atol=1e-9)]
-        check_true(bool(matches), f"hidden unit {unit} is not ReLU(x1 - x2) or ReLU(x2 - x1): "
-                                  + ", ".join(f"at {p} it gives {h[i, unit]:.3g}" for p, i in corner.items()))
-    check_true(not np.allclose(h[:, 0], h[:, 1]), "both hidden units compute the same function",
-               success="your hidden units are ReLU(x1 - x2) and ReLU(x2 - x1).")
+    out = _values(f"{name} on the points", values, (len(grid),))
+    same = grid[:, 0] == grid[:, 1]
+    off = np.flatnonzero(same & ~(np.abs(out) <= 1e-9))
+    examples = ", ".join(f"({grid[i, 0]:.3g}, {grid[i, 1]:.3g}) -> {out[i]:.3g}" for i in off[:5])
+    check_true(off.size == 0, f"{name} should be 0 wherever x1 = x2, but is not at {off.size} of the "
+                              f"{int(same.sum())} such points, e.g. {examples}")
+    low = np.flatnonzero(~same & ~(out > 0))
+    examples = ", ".join(f"({grid[i, 0]:.3g}, {grid[i, 1]:.3g}) -> {out[i]:.3g}" for i in low[:5])
+    check_true(low.size == 0, f"{name} should be positive wherever x1 != x2, but is not at {low.size} "
+                              f"of the {int((~same).sum())} such points, e.g. {examples}",
+               success=f"{name} is 0 where x1 = x2 and positive elsewhere, at all {len(grid)} points.")
 
 
 def check_sign_pattern(name: str, values: Any, wanted: Any, points: Any) -> None:

@@ -30,13 +30,16 @@ def test_check_xor(capsys: pytest.CaptureFixture[str]) -> None:
         xor.check_xor([0.0, 1.0, 1.0])
 
 
-def test_check_hidden_units() -> None:
+def test_check_zero_on_diagonal(capsys: pytest.CaptureFixture[str]) -> None:
     diff = X1 - X2
-    xor.check_hidden_units(np.column_stack([relu(-diff), relu(diff)]), GRID)  # either order
-    with pytest.raises(AssertionError, match="hidden unit 0 is not"):
-        xor.check_hidden_units(np.column_stack([relu(X1 + X2), relu(diff)]), GRID)
-    with pytest.raises(AssertionError, match="both hidden units compute the same function"):
-        xor.check_hidden_units(np.column_stack([relu(diff), relu(diff)]), GRID)
+    xor.check_zero_on_diagonal("|x1 - x2|", relu(diff) + relu(-diff), GRID)
+    assert "0 where x1 = x2 and positive elsewhere" in capsys.readouterr().out
+    with pytest.raises(AssertionError, match=r"should be 0 wherever x1 = x2, but is not at 21 of the 43"):
+        xor.check_zero_on_diagonal("relu(x1 + x2)", relu(X1 + X2), GRID)  # not 0 at (t, t), t > 0
+    with pytest.raises(AssertionError, match=r"should be positive wherever x1 != x2"):
+        xor.check_zero_on_diagonal("relu(x1 - x2)", relu(diff), GRID)  # 0 where x1 < x2
+    with pytest.raises(AssertionError, match=r"should have shape"):
+        xor.check_zero_on_diagonal("too short", relu(diff)[:-1], GRID)
 
 
 def test_check_sign_pattern() -> None:
