@@ -140,6 +140,20 @@ def _notebook(*sources: str) -> nbformat.NotebookNode:
     return nbformat.v4.new_notebook(cells=cells)
 
 
+def _run_both_ways(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, notebook: nbformat.NotebookNode,
+                   wrong_answers: str) -> both_ways.NotebookReport:
+    """Run tools.both_ways on ``notebook`` as chapters/07_test/01_t.ipynb of a book in ``tmp_path``."""
+    chapter = tmp_path / "chapters" / "07_test"
+    chapter.mkdir(parents=True)
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(notebook, chapter / "01_t.ipynb")
+    (tmp_path / "wrong" / "07_test").mkdir(parents=True)
+    (tmp_path / "wrong" / "07_test" / "01_t.yml").write_text(wrong_answers, encoding="utf-8")
+    monkeypatch.setattr(both_ways, "ROOT", tmp_path)
+    monkeypatch.setattr(both_ways, "WRONG_ANSWERS", tmp_path / "wrong")
+    return both_ways.run_notebook(chapter / "01_t.ipynb")
+
+
 def test_exercises_finds_code_and_written_answers_with_points() -> None:
     notebook = _notebook(
         "import numpy as np",
@@ -192,8 +206,6 @@ def test_wrong_answer_files_are_validated(tmp_path: Path, monkeypatch: pytest.Mo
 
 
 def test_both_ways_catches_a_check_that_cannot_fail(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    chapter = tmp_path / "chapters" / "07_test"
-    chapter.mkdir(parents=True)
     notebook = _notebook(
         "from helpers.checks import check_scalar, exercise",
         f"def double(x):\n    {BEGIN}\n    return 2 * x\n    {END}",
@@ -201,16 +213,9 @@ def test_both_ways_catches_a_check_that_cannot_fail(tmp_path: Path, monkeypatch:
         f"def half(x):\n    {BEGIN}\n    return x / 2\n    {END}",
         'with exercise("Exercise 2: half"):\n    half(3)  # checks nothing',
     )
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    path = chapter / "01_t.ipynb"
-    nbformat.write(notebook, path)
-    (tmp_path / "wrong" / "07_test").mkdir(parents=True)
-    (tmp_path / "wrong" / "07_test" / "01_t.yml").write_text(
-        "double:\n  - {why: adds, code: return x + 2, says: wrong}\n"
-        "half:\n  - {why: doubles, code: return 2 * x}\n", encoding="utf-8")
-    monkeypatch.setattr(both_ways, "ROOT", tmp_path)
-    monkeypatch.setattr(both_ways, "WRONG_ANSWERS", tmp_path / "wrong")
-    report = both_ways.run_notebook(path)
+    report = _run_both_ways(tmp_path, monkeypatch, notebook,
+                            "double:\n  - {why: adds, code: return x + 2, says: wrong}\n"
+                            "half:\n  - {why: doubles, code: return 2 * x}\n")
     double, half = report.exercises
     assert double.reference_passed and not double.problems
     assert [a.caught for a in double.attempts] == [True, True]
@@ -234,19 +239,10 @@ def test_the_book_is_homework() -> None:
 
 def test_both_ways_flags_a_check_that_writes_to_stderr(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """nbgrader gives no points to a check cell with standard-error output."""
-    chapter = tmp_path / "chapters" / "07_test"
-    chapter.mkdir(parents=True)
     notebook = _notebook(
         "import sys\nfrom helpers.checks import check_scalar, exercise",
         f"def double(x):\n    {BEGIN}\n    return 2 * x\n    {END}",
         'sys.stderr.write("careful\\n")\nwith exercise("Exercise 1: double"):\n    check_scalar("double(3)", double(3), 6)',
     )
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(notebook, chapter / "01_t.ipynb")
-    (tmp_path / "wrong" / "07_test").mkdir(parents=True)
-    (tmp_path / "wrong" / "07_test" / "01_t.yml").write_text(
-        "double:\n  - {why: adds, code: return x + 2}\n", encoding="utf-8")
-    monkeypatch.setattr(both_ways, "ROOT", tmp_path)
-    monkeypatch.setattr(both_ways, "WRONG_ANSWERS", tmp_path / "wrong")
-    report = both_ways.run_notebook(chapter / "01_t.ipynb")
+    report = _run_both_ways(tmp_path, monkeypatch, notebook, "double:\n  - {why: adds, code: return x + 2}\n")
     assert any("standard error" in p and "careful" in p for p in report.problems)
