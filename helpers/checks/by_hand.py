@@ -11,14 +11,12 @@ function or object the answer reads comes from.
 from __future__ import annotations
 
 import ast
-import inspect
-import textwrap
 import types
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from .compare import passed
-from .source import check_source, read_variables
+from .source import check_source, function_tree, read_variables
 
 AUTODIFF = ("torch.autograd", "torch.func", "torch._functorch", "functorch")
 """The modules of torch's automatic differentiation."""
@@ -39,9 +37,8 @@ def _origin(value: Any) -> str:
     return module if isinstance(module, str) else type(value).__module__
 
 
-def _imported(function: Callable[..., Any]) -> Iterator[str]:
-    """The modules an ``import`` inside ``function`` names."""
-    tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
+def _imported(tree: ast.AST) -> Iterator[str]:
+    """The modules the ``import`` statements in ``tree`` name."""
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             yield from (alias.name for alias in node.names)
@@ -60,7 +57,7 @@ def check_by_hand(name: str, function: Callable[..., Any], *, modules: Iterable[
     included), nor ``__import__`` or ``importlib``."""
     modules = tuple(modules)
     check_source(name, function, forbid_names=[*names, *_IMPORTERS])
-    for module in _imported(function):
+    for module in _imported(function_tree(name, function)):
         hit = _within(module, modules)
         if hit:
             raise AssertionError(f"{name} imports `{module}`: this exercise rules out `{hit}`, "

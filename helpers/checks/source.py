@@ -16,7 +16,8 @@ _LOOPS = {
 }
 
 
-def _function_tree(name: str, function: Callable[..., Any]) -> ast.AST:
+def function_tree(name: str, function: Callable[..., Any]) -> ast.AST:
+    """The syntax tree of ``function``'s source; an ``AssertionError`` if it cannot be read."""
     if not callable(function):
         raise AssertionError(f"{name} should be a function, got {type(function).__name__}.")
     try:
@@ -81,7 +82,7 @@ def check_source(
             raise AssertionError(
                 f"{name} uses `{written}`, which is `{real}`: this exercise rules out `{hit[0]}`."
             )
-    tree = _function_tree(name, function)
+    tree = function_tree(name, function)
     for node in ast.walk(tree):
         line = getattr(node, "lineno", 0)
         if forbid_loops and type(node) in _LOOPS:
